@@ -1,0 +1,107 @@
+"""The book model: pure data, built once and handed to every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone credited in the book: an author or a contributor."""
+
+    name: str
+    url: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside an article, with its book-wide unique id."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A local file (an image) that the book embeds.
+
+    ``href`` is the path inside the outputs (``assets/images/chart.png``): safe
+    characters only, unique in the book. ``path`` is the file in SOURCE.
+    """
+
+    href: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown file, rendered to an XHTML fragment.
+
+    Every id in ``html`` is unique across the whole book (prefixed with the
+    article's slug), and internal links are plain ``#id`` references, so a
+    renderer that splits the book into files maps ids to files itself.
+    """
+
+    source: str  # POSIX path relative to SOURCE
+    slug: str
+    title: str
+    html: str  # body XHTML fragment, without the article title
+    headings: tuple[Heading, ...] = ()
+    authors: tuple[Person, ...] = ()
+    description: str | None = None
+    date: date | None = None
+    tags: tuple[str, ...] = ()
+    license: str | None = None
+    source_url: str | None = None
+    depth: int = 0  # 0 top level, 1 inside a section introduced by a folder's index
+    is_intro: bool = False
+    ids: frozenset[str] = frozenset()
+    front_matter: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def anchor(self) -> str:
+        """The id of the article's own heading."""
+        return self.slug
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the renderers need, and nothing they would have to look up."""
+
+    title: str
+    slug: str
+    language: str
+    articles: tuple[Article, ...]
+    assets: tuple[Asset, ...] = ()
+    subtitle: str | None = None
+    authors: tuple[Person, ...] = ()
+    description: str | None = None
+    license: str | None = None
+    base_url: str | None = None
+    version: str | None = None
+    publisher: str | None = None
+    keywords: tuple[str, ...] = ()
+    cover: Asset | None = None
+    identifier: str = ""
+    modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
+    source_dir: Path = Path(".")
+
+    @property
+    def author_names(self) -> str:
+        names = [p.name for p in self.authors]
+        if len(names) <= 2:
+            return " and ".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def article_for_id(self) -> dict[str, Article]:
+        """Map every id in the book to the article that holds it."""
+        owners: dict[str, Article] = {}
+        for article in self.articles:
+            for id_ in article.ids:
+                owners[id_] = article
+        return owners

@@ -1,0 +1,144 @@
+"""Run one build: config -> sources -> Book -> renderers -> dist/, swapped in only when complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packager import __version__, sources, themes
+from packager import config as config_module
+from packager.assemble import assemble
+from packager.book import Book
+from packager.diagnostics import Diagnostics
+from packager.errors import StrictModeError, UsageError
+from packager.renderers import Output, RenderContext
+
+MARKER = ".packager.json"  # written into every dist/ packager makes; it lists the files it wrote
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked for on the command line."""
+
+    source: Path
+    output: Path | None = None
+    strict: bool = False
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    book: Book
+    output: Path
+    outputs: list[Output]
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    seconds: float = 0.0
+
+
+def build_epoch(environ: dict | None = None) -> int:
+    """The build time in seconds: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return int(time.time())
+    if not value.strip().isdigit():
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {value!r}; "
+            "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"
+        )
+    return int(value)
+
+
+def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
+    """Check the source folder and the output folder before anything is read or written."""
+    source = request.source.expanduser()
+    if not source.exists():
+        raise UsageError("source folder does not exist; pass the folder that holds your Markdown articles", path=source)
+    if not source.is_dir():
+        raise UsageError("is not a folder; pass the folder that holds your Markdown articles", path=source)
+    source = source.resolve()
+    output = (request.output.expanduser() if request.output else source / "dist").resolve()
+    if output == source or source.is_relative_to(output):
+        raise UsageError(
+            "the output folder would contain the source folder (and replace it); choose another -o", path=output
+        )
+    if output.exists() and not output.is_dir():
+        raise UsageError("output path exists and is not a folder; choose another -o", path=output)
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UsageError(
+            "output folder is not empty and was not made by packager; choose another -o or empty it first",
+            path=output,
+        )
+    return source, output
+
+
+def run(request: BuildRequest) -> BuildResult:
+    """Build the book described by request and swap the finished dist/ into place."""
+    started = time.perf_counter()
+    source, output = resolve_paths(request)
+    epoch = build_epoch()
+    diagnostics = Diagnostics()
+    config = config_module.load(source)
+    theme = themes.load(config.output.theme, source)
+    files = sources.discover(source, config, output, diagnostics)
+    book = assemble(source, config, files, diagnostics, epoch)
+    _fail_if_strict(request, diagnostics)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".packager-build-", dir=output.parent))
+    try:
+        ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
+        outputs = _render(ctx, config.output.formats)
+        _fail_if_strict(request, diagnostics)
+        _write_marker(staging, outputs)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started)
+
+
+def _render(ctx: RenderContext, formats: tuple[str, ...]) -> list[Output]:
+    from packager.renderers import epub, landing, pdf
+
+    books: list[Output] = []
+    if "epub" in formats:
+        books += epub.render(ctx)
+    if "pdf" in formats:
+        books += pdf.render(ctx)
+    return books + landing.render(ctx, books)
+
+
+def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
+    if request.strict and diagnostics.warnings:
+        raise StrictModeError(
+            f"--strict: {len(diagnostics.warnings)} warning(s), first: {diagnostics.warnings[0]}; "
+            "fix them or build without --strict"
+        )
+
+
+def _write_marker(staging: Path, outputs: list[Output]) -> None:
+    marker = {"generator": f"packager {__version__}", "files": sorted(o.path for o in outputs)}
+    (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put the finished build in place of the old one; the old one is removed only afterwards."""
+    if not output.exists():
+        staging.rename(output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=".packager-old-", dir=output.parent))
+    retired.rmdir()
+    output.rename(retired)
+    try:
+        staging.rename(output)
+    except BaseException:
+        retired.rename(output)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,85 @@
+"""Resolve links between articles, in the forms real sites use.
+
+Writers link to other articles as files (``other.md#part``) or as the pretty
+URLs that Jekyll and Hugo publish (``../other/``, ``/section/other/``); both
+must land on the right article. Site URLs are matched case-insensitively, as
+Hugo's own lookup does.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+INDEX_STEMS = ("index", "_index", "readme")
+SUFFIXES = (".md", ".markdown")
+
+
+def _key(path: str) -> str:
+    return path.strip("/").lower()
+
+
+def page_path(rel: str) -> str:
+    """The published path of an article: ``a/b.md`` -> ``a/b``, ``a/index.md`` -> ``a``."""
+    pure = PurePosixPath(rel)
+    if pure.stem.lower() in INDEX_STEMS:
+        parent = str(pure.parent)
+        return "" if parent == "." else parent
+    return str(pure.with_suffix(""))
+
+
+class LinkMap:
+    """Map every way of naming an article to that article's slug."""
+
+    def __init__(self, articles: Iterable[tuple[str, str, dict]]):
+        """Take (path relative to SOURCE, slug, front matter) for each article."""
+        self._by_key: dict[str, str] = {}
+        self._pages: dict[str, str] = {}
+        for rel, slug, meta in articles:
+            self._by_key[_key(rel)] = slug
+            self._pages[_key(page_path(rel))] = slug
+            for name in ("url", "permalink"):
+                if isinstance(meta.get(name), str):
+                    self._pages.setdefault(_key(meta[name]), slug)
+            aliases = meta.get("aliases")
+            if isinstance(aliases, list):
+                for alias in aliases:
+                    if isinstance(alias, str):
+                        self._pages.setdefault(_key(alias), slug)
+
+    def resolve(self, from_rel: str, target: str) -> str | None:
+        """Return the slug of the article that target (seen from from_rel) names, or None."""
+        target = target.split("?", 1)[0]
+        if not target:
+            return None
+        file_dir = posixpath.dirname(from_rel)
+        if target.lower().endswith(SUFFIXES):
+            base = "" if target.startswith("/") else file_dir
+            return self._by_key.get(_key(posixpath.normpath(posixpath.join(base, target.lstrip("/")))))
+        if target.startswith("/"):
+            return self._page(target) or self._by_suffix(target)
+        page_dir = page_path(from_rel)
+        for base in (page_dir, file_dir, ""):
+            found = self._page(posixpath.normpath(posixpath.join(base, target)))
+            if found:
+                return found
+        return self._by_suffix(target)
+
+    def _page(self, path: str) -> str | None:
+        key = _key(path)
+        if key.endswith(".html"):
+            key = key[: -len(".html")]
+        if key in (".", ".."):
+            key = ""
+        if key.startswith("../"):
+            return None
+        return self._pages.get(key)
+
+    def _by_suffix(self, target: str) -> str | None:
+        """Last resort: the one article whose published path ends with the target's."""
+        tail = _key(target.replace("../", "").replace("./", ""))
+        if not tail:
+            return None
+        matches = {slug for page, slug in self._pages.items() if page == tail or page.endswith("/" + tail)}
+        return matches.pop() if len(matches) == 1 else None

@@ -1,0 +1,29 @@
+"""Renderers: each turns the Book into its own files and knows no other renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager.book import Book
+from packager.diagnostics import Diagnostics
+from packager.themes import Theme
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer gets: the book, the theme, and the folder it may write into."""
+
+    book: Book
+    theme: Theme
+    destination: Path
+    diagnostics: Diagnostics
+    epoch: int  # seconds since 1970, the build time used in every output
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a renderer wrote, relative to the destination folder."""
+
+    path: str
+    kind: str  # "epub", "pdf", "landing", "asset"

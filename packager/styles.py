@@ -1,0 +1,20 @@
+"""Stylesheets for the books: the theme's CSS plus the code-highlighting rules."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from packager.themes import Theme
+
+
+@cache
+def highlight_css(style: str = "default") -> str:
+    """Pygments rules for code blocks rendered with the ``highlight`` class."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style=style).get_style_defs(".highlight")
+
+
+def stylesheet(theme: Theme, name: str) -> str:
+    """The theme stylesheet called name, with the code-highlighting rules appended."""
+    return theme.read_text(name) + "\n/* code highlighting (Pygments) */\n" + highlight_css()
