@@ -123,7 +123,7 @@ def render(ctx: RenderContext) -> list[Output]:
     modified = dt.datetime.fromtimestamp(ctx.epoch, tz=dt.UTC)
     epub.write_epub(raw, eb, {"mtime": modified, "epub3_pages": False, "raise_exceptions": True})
     name = f"{book.slug}.epub"
-    (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch))
+    (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch, book.language))
     return [Output(name, "epub")]
 
 
@@ -214,7 +214,14 @@ def _epub_fragment(article: Article, owners: dict[str, Article]) -> str:
     return inner
 
 
-def _reproducible_zip(data: bytes, epoch: int) -> bytes:
+def _package_with_language(opf: bytes, language: str) -> bytes:
+    """Declare the language on the package element too (Ace's epub-lang), which ebooklib leaves out."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _reproducible_zip(data: bytes, epoch: int, language: str) -> bytes:
     """Repack the archive: mimetype first and stored, fixed order, times and permissions."""
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -230,5 +237,8 @@ def _reproducible_zip(data: bytes, epoch: int) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_with_language(content, language)
+            target.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()

@@ -118,6 +118,7 @@ def _inline_copy(note, span) -> None:
         if el is not note and el.tag in _BLOCKS:
             el.tag = "span"
             el.tail = (el.tail or "") + " " if el.getparent() is note else el.tail
-    span.text = note.text
+    # Leading white space would push the note's text below its number in WeasyPrint.
+    span.text = (note.text or "").lstrip() or None
     for child in list(note):
         span.append(child)

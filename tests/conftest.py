@@ -1,0 +1,65 @@
+"""Shared fixtures: real builds of the example and of the real-world corpora."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))
+
+from validators import require_tool  # noqa: E402
+
+from packager.build import BuildRequest, run  # noqa: E402
+
+REPO = TESTS.parent
+EXAMPLE = REPO / "examples" / "handbook"
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+def corpus(name: str) -> Path:
+    """A real-world corpus from ../shared/corpora: skipped when absent on a laptop, failed in CI."""
+    path = CORPORA / name
+    require_tool(f"corpus {name}", path.is_dir(), f"expected at {path}")
+    return path
+
+
+def build_into(source: Path, output: Path, **options):
+    """Build source into output with a fixed SOURCE_DATE_EPOCH."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"  # 2026-01-01
+    try:
+        return run(BuildRequest(source=source, output=output, **options))
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The handbook example, built once for the whole session."""
+    return build_into(EXAMPLE, tmp_path_factory.mktemp("example") / "dist")
+
+
+@pytest.fixture(scope="session")
+def guide_build(tmp_path_factory):
+    """The opensource.guide corpus (raw HTML, forms, remote avatars), built once."""
+    return build_into(corpus("opensource-guide"), tmp_path_factory.mktemp("guide") / "dist")
+
+
+@pytest.fixture(params=["example_build", "guide_build"])
+def any_build(request):
+    """Each real build in turn."""
+    return request.getfixturevalue(request.param)
+
+
+def book_file(result, suffix: str) -> Path:
+    """The one output of a build with the given suffix."""
+    matches = [result.output / o.path for o in result.outputs if o.path.endswith(suffix)]
+    assert len(matches) == 1, f"expected one {suffix} output, got {matches}"
+    return matches[0]

@@ -1,0 +1,126 @@
+"""The command line: clear one-line errors, honest exit codes, fast start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLE
+
+from packager.errors import ExitCode
+
+
+def packager(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "packager", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_missing_source_folder_is_a_usage_error():
+    result = packager("build", "/no/such/dir")
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert_one_line_error(result, "/no/such/dir", "does not exist")
+
+
+def test_folder_without_markdown_is_a_content_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not markdown")
+    result = packager("build", str(tmp_path))
+    assert result.returncode == ExitCode.CONTENT_ERROR
+    assert_one_line_error(result, str(tmp_path), "no Markdown articles found")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_bad_front_matter_names_file_and_line(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: ok\nauthor: [unclosed\n---\n\nBody\n")
+    result = packager("build", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.returncode == ExitCode.CONTENT_ERROR
+    assert_one_line_error(result, "a.md:", "front matter")
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_not_made_by_packager_is_refused(tmp_path):
+    (tmp_path / "a.md").write_text("# Hello\n\nBody\n")
+    precious = tmp_path / "out" / "precious.txt"
+    precious.parent.mkdir()
+    precious.write_text("keep me")
+    result = packager("build", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert_one_line_error(result, "not made by packager")
+    assert precious.read_text() == "keep me"
+
+
+def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path):
+    (tmp_path / "a.md").write_text("# Hello\n\n![gone](missing.png)\n")
+    result = packager("build", str(tmp_path), "--strict")
+    assert result.returncode == ExitCode.VALIDATION_FAILED
+    assert "missing.png" in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_help_and_cli_import_do_not_load_renderer_libraries():
+    code = (
+        "import sys, packager.cli\n"
+        "from click.testing import CliRunner\n"
+        "r = CliRunner().invoke(packager.cli.main, ['--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(packager.cli.main, ['build', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'ebooklib'))\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "12.5", "-1"])
+def test_invalid_source_date_epoch_is_a_clear_error(tmp_path, bad):
+    import os
+
+    (tmp_path / "a.md").write_text("# Hello\n")
+    result = packager("build", str(tmp_path), env={**os.environ, "SOURCE_DATE_EPOCH": bad})
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert_one_line_error(result, "SOURCE_DATE_EPOCH")
+
+
+def test_zero_config_build_takes_title_from_folder(tmp_path):
+    source = tmp_path / "field-notes"
+    source.mkdir()
+    (source / "one.md").write_text("---\ntitle: One\nauthor: Ada\n---\n\nText.\n")
+    (source / "two.md").write_text("# Two\n\nMore text.\n")
+    result = packager("build", str(source))
+    assert result.returncode == 0, result.stderr
+    assert (source / "dist" / "field-notes.epub").is_file()
+    assert (source / "dist" / "field-notes.pdf").is_file()
+    html = (source / "dist" / "index.html").read_text()
+    assert "Field notes" in html and "Ada" in html
+
+
+def test_rebuild_replaces_previous_output(tmp_path):
+    (tmp_path / "a.md").write_text("# Hello\n\nFirst.\n")
+    assert packager("build", str(tmp_path), "--quiet").returncode == 0
+    assert packager("build", str(tmp_path), "--quiet").returncode == 0
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".packager")]
+    assert leftovers == []
+
+
+def test_example_builds_from_the_command_line(tmp_path):
+    result = packager("build", str(EXAMPLE), "-o", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    assert "0 warning(s)" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")) == [
+        "assets",
+        "give-it-away.epub",
+        "give-it-away.pdf",
+        "index.html",
+    ]

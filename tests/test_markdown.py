@@ -1,0 +1,170 @@
+"""Markdown to XHTML: features, links between articles, images, sanitising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from packager import config, sources
+from packager.assemble import assemble
+from packager.diagnostics import Diagnostics
+
+
+def make_book(tmp_path: Path, files: dict[str, str | bytes]):
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    diagnostics = Diagnostics()
+    cfg = config.load(tmp_path)
+    book = assemble(tmp_path, cfg, sources.discover(tmp_path, cfg, None, diagnostics), diagnostics, 0)
+    return book, diagnostics
+
+
+def article(book, source: str):
+    return next(a for a in book.articles if a.source == source)
+
+
+def parse(html: str):
+    """Every fragment must be well-formed XML; this raises if not."""
+    return etree.fromstring(f'<div xmlns="http://www.w3.org/1999/xhtml">{html}</div>'.encode())
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def test_links_between_articles_in_every_form(tmp_path):
+    book, diagnostics = make_book(
+        tmp_path,
+        {
+            "guide/start.md": "# Start\n\n[a](other.md) [b](other.md#part-two) [c](../other/) "
+            "[d](/guide/other/) [e](other/#part-two) [f](#local) [g](https://example.org/x)\n\n## Local\n",
+            "guide/other.md": "# Other\n\n## Part two\n\nText.\n",
+        },
+    )
+    html = article(book, "guide/start.md").html
+    root = parse(html)
+    hrefs = [a.get("href") for a in root.iter("{*}a")]
+    assert hrefs == [
+        "#guide-other",
+        "#guide-other--part-two",
+        "#guide-other",
+        "#guide-other",
+        "#guide-other--part-two",
+        "#guide-start--local",
+        "https://example.org/x",
+    ]
+    assert diagnostics.warnings == []
+
+
+def test_links_to_pages_not_in_the_book_become_text_with_a_warning(tmp_path):
+    book, diagnostics = make_book(tmp_path, {"a.md": "# A\n\nSee [the docs](/missing/page/) now.\n"})
+    html = book.articles[0].html
+    assert "the docs" in html and "href" not in html
+    assert [str(w) for w in diagnostics.warnings] == [
+        "a.md:3: link /missing/page/ does not point at an article in this book; the link was removed, its text kept"
+    ]
+
+
+def test_broken_anchor_points_at_the_article_and_warns(tmp_path):
+    book, diagnostics = make_book(tmp_path, {"a.md": "# A\n\n[x](b.md#nope)\n", "b.md": "# B\n\nText\n"})
+    assert 'href="#b"' in article(book, "a.md").html
+    assert any("#nope" in str(w) for w in diagnostics.warnings)
+
+
+def test_images_site_root_relative_remote_and_missing(tmp_path):
+    book, diagnostics = make_book(
+        tmp_path,
+        {
+            "assets/pic.png": PNG,
+            "docs/page.md": '# P\n\n![Root](/assets/pic.png "A caption")\n\n![Rel](../assets/pic.png)\n\n'
+            "![Remote avatar](https://example.org/a.png)\n\n![Gone](nothing.png)\n",
+        },
+    )
+    html = book.articles[0].html
+    root = parse(html)
+    srcs = [img.get("src") for img in root.iter("{*}img")]
+    assert srcs == ["assets/pic.png", "assets/pic.png"]
+    assert len(book.assets) == 1
+    figure = root.find("{*}figure")
+    assert figure is not None and figure.find("{*}figcaption").text == "A caption"
+    assert "example.org" not in html
+    assert "[Remote avatar]" in html and "[Gone]" in html
+    messages = [str(w) for w in diagnostics.warnings]
+    assert any("docs/page.md:7: remote image" in m for m in messages)
+    assert any("docs/page.md:9: image nothing.png not found" in m for m in messages)
+
+
+def test_image_outside_the_source_folder_is_never_read(tmp_path):
+    source = tmp_path / "src"
+    (tmp_path / "secret.png").write_bytes(PNG)
+    book, diagnostics = make_book(source, {"a.md": "# A\n\n![s](../secret.png) ![h](/etc/hostname)\n"})
+    assert book.assets == ()
+    assert sum("outside the source folder" in str(w) or "not found" in str(w) for w in diagnostics.warnings) == 2
+
+
+def test_markdown_features_render_to_well_formed_xhtml(tmp_path):
+    text = """# Features
+
+| Left | Centre |
+|:-----|:------:|
+| a    | b      |
+
+Term
+:   Definition
+
+- [x] done
+- [ ] todo
+
+!!! note "Heads up"
+    Admonition body.
+
+```python
+print("hi")
+```
+
+"Quotes" -- dashes --- and ellipsis...
+
+## Custom {#my-id}
+
+Text with a note[^n] &nbsp; and <br> raw HTML.
+
+[^n]: The note.
+"""
+    book, diagnostics = make_book(tmp_path, {"f.md": text})
+    html = book.articles[0].html
+    root = parse(html)
+    tags = {el.tag.split("}")[1] for el in root.iter() if isinstance(el.tag, str)}
+    assert {"table", "thead", "dl", "dt", "dd", "pre", "code", "sup", "ol", "h2"} <= tags
+    assert "\u2611" in html and "\u2610" in html  # task list boxes as static text
+    assert "\u201cQuotes\u201d" in html and "\u2013" in html and "\u2014" in html and "\u2026" in html
+    assert 'id="f--my-id"' in html
+    assert 'class="admonition note"' in html
+    assert 'class="highlight"' in html
+    assert 'class="noteref"' in html and 'class="footnotes"' in html
+    assert "&nbsp;" not in html
+    assert diagnostics.warnings == []
+
+
+def test_hostile_html_is_removed(tmp_path):
+    text = (
+        '# H\n\n<script>alert(1)</script>\n\n<p onclick="x()">click</p>\n\n'
+        '<a href="javascript:alert(1)">js</a> <iframe src="https://evil.example"></iframe>\n\n'
+        '<form action="/x"><input type="text" name="q"><button>Go</button></form>\n'
+    )
+    book, _ = make_book(tmp_path, {"h.md": text})
+    html = book.articles[0].html
+    parse(html)
+    for bad in ("script", "alert", "onclick", "javascript", "iframe", "evil.example", "<form", "<input", "<button"):
+        assert bad not in html, bad
+    assert "click" in html and "Go" in html
+
+
+def test_ids_are_unique_across_the_book(tmp_path):
+    book, _ = make_book(tmp_path, {"a.md": "# A\n\n## Same\n\n## Same\n", "b.md": "# B\n\n## Same\n"})
+    ids = [i for a in book.articles for i in a.ids]
+    assert len(ids) == len(set(ids))

