@@ -7,7 +7,7 @@ import re
 import uuid
 from pathlib import Path, PurePosixPath
 
-from packager import markdown
+from packager import credits, markdown
 from packager.book import Article, Asset, Book, Person
 from packager.config import Config
 from packager.diagnostics import Diagnostics
@@ -87,6 +87,7 @@ def assemble(source: Path, config: Config, files: list[SourceFile], diagnostics:
 def _article(f: SourceFile, slug: str, rendered: markdown.Rendered, diagnostics: Diagnostics) -> Article:
     meta = f.meta
     title = _string(meta.get("title")) or rendered.title_from_body or _file_title(f.rel)
+    contributors, original, items = credits.read_article(meta, f.rel, diagnostics)
     tags = meta.get("tags") or meta.get("keywords") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -101,9 +102,12 @@ def _article(f: SourceFile, slug: str, rendered: markdown.Rendered, diagnostics:
         date=parse_date(meta.get("date")),
         tags=tuple(str(t) for t in tags if isinstance(t, (str, int, float))),
         license=_string(meta.get("license")),
-        source_url=_string(meta.get("source")) if isinstance(meta.get("source"), str) else None,
+        source_url=original.url if original else None,
+        original=original,
+        contributors=contributors,
+        items=items,
         depth=f.depth,
-        is_intro=f.is_root_index,
+        kind="intro" if f.is_root_index else "chapter",
         ids=frozenset(rendered.ids),
         front_matter=meta,
     )

@@ -17,6 +17,59 @@ class Person:
 
 
 @dataclass(frozen=True)
+class OriginalSource:
+    """Where an article first appeared."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditItem:
+    """Third-party material inside the book (an image, an excerpt), credited Title-Author-Source-License."""
+
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    license: str | None = None
+    file: str | None = None  # path relative to SOURCE, when the item is a file
+    modified: str | None = None  # how it was changed, when it was
+    article: str | None = None  # the article (source path) it appears in; None for book-level items
+
+
+@dataclass(frozen=True)
+class Licence:
+    """An SPDX licence as the credits name and link it."""
+
+    id: str
+    name: str
+    url: str
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class PersonCredit:
+    """One person and everything they did in the book."""
+
+    name: str
+    url: str | None
+    roles: tuple[str, ...]  # MARC relator codes, e.g. ("aut", "ill")
+    articles: tuple[str, ...]  # source paths of the articles they worked on
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Everything the credits section, credits.json and CITATION.cff say."""
+
+    people: tuple[PersonCredit, ...] = ()
+    licences: tuple[Licence, ...] = ()
+    items: tuple[CreditItem, ...] = ()
+    exceptions: tuple[tuple[str, str], ...] = ()  # (article source path, licence id) differing from the book's
+
+
+@dataclass(frozen=True)
 class Heading:
     """A heading inside an article, with its book-wide unique id."""
 
@@ -58,10 +111,22 @@ class Article:
     tags: tuple[str, ...] = ()
     license: str | None = None
     source_url: str | None = None
+    original: OriginalSource | None = None
+    contributors: tuple[Person, ...] = ()
+    items: tuple[CreditItem, ...] = ()
+    kind: str = "chapter"  # "intro", "chapter", or generated back matter: "credits", "share"
     depth: int = 0  # 0 top level, 1 inside a section introduced by a folder's index
-    is_intro: bool = False
     ids: frozenset[str] = frozenset()
     front_matter: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_intro(self) -> bool:
+        return self.kind == "intro"
+
+    @property
+    def is_generated(self) -> bool:
+        """Back matter that packager writes itself (credits, share), not a source file."""
+        return self.kind in ("credits", "share")
 
     @property
     def anchor(self) -> str:
@@ -87,6 +152,10 @@ class Book:
     publisher: str | None = None
     keywords: tuple[str, ...] = ()
     cover: Asset | None = None
+    credits: Credits = field(default_factory=Credits)
+    book_items: tuple[CreditItem, ...] = ()  # [credits] items from packager.toml and the theme's fonts
+    share_links: tuple = ()  # share.ShareLink, one per provider
+    share_text: str = ""
     identifier: str = ""
     modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
     source_dir: Path = Path(".")

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packager import __version__, sources, themes
+from packager import __version__, credits, sharing, sources, themes
 from packager import config as config_module
 from packager.assemble import assemble
 from packager.book import Book
@@ -88,6 +88,8 @@ def run(request: BuildRequest) -> BuildResult:
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)
     book = assemble(source, config, files, diagnostics, epoch)
+    book = credits.apply(book, theme, config.credits.items, diagnostics)
+    book = sharing.apply(book, config.share, theme, diagnostics)
     _fail_if_strict(request, diagnostics)
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -105,14 +107,14 @@ def run(request: BuildRequest) -> BuildResult:
 
 
 def _render(ctx: RenderContext, formats: tuple[str, ...]) -> list[Output]:
-    from packager.renderers import epub, landing, pdf
+    from packager.renderers import credits_files, epub, landing, pdf
 
     books: list[Output] = []
     if "epub" in formats:
         books += epub.render(ctx)
     if "pdf" in formats:
         books += pdf.render(ctx)
-    return books + landing.render(ctx, books)
+    return books + credits_files.render(ctx) + landing.render(ctx, books)
 
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:

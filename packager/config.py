@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from packager.book import Person
+from packager.book import CreditItem, Person
 from packager.errors import ConfigError
 
 CONFIG_NAME = "packager.toml"
@@ -77,12 +77,40 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class CreditsConfig:
+    """The ``[credits]`` table: third-party material credited for the whole book (the cover, say)."""
+
+    items: tuple[CreditItem, ...] = ()
+    """Tables with ``title, author, source, license`` and optionally ``file`` and ``modified``."""
+
+
+@dataclass(frozen=True)
+class ShareConfig:
+    """The ``[share]`` table: the share links on the page and in the books."""
+
+    providers: tuple[str, ...] | None = None
+    """Which services to offer (default: all of them)."""
+    text: str | None = None
+    """The text people share; default: the title and subtitle."""
+    hashtags: tuple[str, ...] = ()
+    """Hashtags added to the shared text, without '#'."""
+    utm: bool = False
+    """Tag shared links with utm_source/utm_medium/utm_campaign (off: no tracking by default)."""
+    per_article: bool = False
+    """Also end every article with a short share line."""
+    mastodon_instance: str | None = None
+    """A Mastodon server (``fosstodon.org``) for a direct share link; without it a page explains how to share."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything packager.toml can say; the defaults make zero-config builds work."""
 
     book: BookConfig = field(default_factory=BookConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    credits: CreditsConfig = field(default_factory=CreditsConfig)
+    share: ShareConfig = field(default_factory=ShareConfig)
     path: Path | None = None
 
 
@@ -163,9 +191,13 @@ def parse(data: dict, path: Path | None = None) -> Config:
     book = _table(check, data, "book")
     content = _table(check, data, "content")
     output = _table(check, data, "output")
+    credits = _table(check, data, "credits")
+    share = _table(check, data, "share")
     _reject_unknown(check, book, BookConfig, "book.")
     _reject_unknown(check, content, ContentConfig, "content.")
     _reject_unknown(check, output, OutputConfig, "output.")
+    _reject_unknown(check, credits, CreditsConfig, "credits.")
+    _reject_unknown(check, share, ShareConfig, "share.")
 
     authors_raw = book.get("authors", [])
     if isinstance(authors_raw, (str, dict)):
@@ -205,13 +237,88 @@ def parse(data: dict, path: Path | None = None) -> Config:
         exclude=check.strings("content.exclude", content.get("exclude")),
         order=check.strings("content.order", content.get("order")),
     )
+    credits_config = CreditsConfig(items=_credit_items(check, credits.get("items")))
+    share_config = _share(check, share)
     if check.problems:
         where = str(path) if path else CONFIG_NAME
         raise ConfigError(
             f"{len(check.problems)} problem(s): " + "; ".join(check.problems) + ". Fix the file and build again.",
             path=where,
         )
-    return Config(book=book_config, content=content_config, output=output_config, path=path)
+    return Config(
+        book=book_config,
+        content=content_config,
+        output=output_config,
+        credits=credits_config,
+        share=share_config,
+        path=path,
+    )
+
+
+CREDIT_ITEM_KEYS = ("title", "author", "source", "license", "file", "modified")
+
+
+def _credit_items(check: _Checker, value: Any) -> tuple[CreditItem, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        check.problem("credits.items", "a list of tables like {title, author, source, license}", value)
+        return ()
+    items = []
+    for i, raw in enumerate(value):
+        key = f"credits.items[{i}]"
+        unknown = sorted(set(raw) - set(CREDIT_ITEM_KEYS))
+        if unknown:
+            check.problems.append(f"'{key}' has unknown key '{unknown[0]}' (allowed: {', '.join(CREDIT_ITEM_KEYS)})")
+        fields_ = {
+            name: check.string(f"{key}.{name}", raw.get(name)) for name in CREDIT_ITEM_KEYS if name != "modified"
+        }
+        modified = raw.get("modified")
+        if isinstance(modified, bool):
+            modified = "modified" if modified else None
+        else:
+            modified = check.string(f"{key}.modified", modified)
+        if not (fields_["title"] or fields_["file"]):
+            check.problems.append(f"'{key}' needs a 'title' or a 'file'")
+        items.append(CreditItem(modified=modified, **fields_))
+    return tuple(items)
+
+
+def _share(check: _Checker, table: dict) -> ShareConfig:
+    from packager import share
+
+    providers = table.get("providers")
+    if providers is not None:
+        providers = check.strings("share.providers", providers)
+        unknown = share.unknown_providers(providers)
+        if unknown:
+            check.problem("share.providers", f"a list drawn from {list(share.PROVIDERS)}", unknown)
+    hashtags = []
+    for tag in check.strings("share.hashtags", table.get("hashtags")):
+        try:
+            hashtags.append(share.normalize_hashtag(tag))
+        except ValueError:
+            check.problem("share.hashtags", "words of letters, digits and '_' (e.g. 'OpenKnowledge')", tag)
+    flags = {}
+    for name in ("utm", "per_article"):
+        value = table.get(name, False)
+        if not isinstance(value, bool):
+            check.problem(f"share.{name}", "true or false", value)
+            value = False
+        flags[name] = value
+    instance = check.string(
+        "share.mastodon_instance", table.get("mastodon_instance"), HOST, "a server name like 'fosstodon.org'"
+    )
+    return ShareConfig(
+        providers=tuple(providers) if providers is not None else None,
+        text=check.string("share.text", table.get("text")),
+        hashtags=tuple(hashtags),
+        mastodon_instance=instance,
+        **flags,
+    )
+
+
+HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.I)
 
 
 def _base_url(check: _Checker, value: Any) -> str | None:

@@ -118,9 +118,13 @@ def test_example_builds_from_the_command_line(tmp_path):
     result = packager("build", str(EXAMPLE), "-o", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
     assert "0 warning(s)" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")) == [
+    names = sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith("."))
+    assert names == [
+        "CITATION.cff",
         "assets",
+        "credits.json",
         "give-it-away.epub",
         "give-it-away.pdf",
         "index.html",
+        "share-mastodon.html",
     ]

@@ -9,6 +9,7 @@ import zipfile
 
 from lxml import etree
 
+from packager import licences
 from packager.book import Article, Book
 from packager.renderers import Output, RenderContext
 from packager.styles import stylesheet
@@ -44,7 +45,7 @@ def render(ctx: RenderContext) -> list[Output]:
     eb.set_title(book.title)
     eb.set_language(book.language)
     for i, person in enumerate(book.authors):
-        eb.add_author(person.name, uid=f"creator{i}")
+        eb.add_author(person.name, uid=f"creator{i}", role="aut")
     _add_metadata(eb, book)
 
     css = epub.EpubItem(
@@ -153,7 +154,16 @@ def _add_metadata(eb, book: Book) -> None:
     if book.publisher:
         eb.add_metadata("DC", "publisher", book.publisher)
     if book.license:
-        eb.add_metadata("DC", "rights", f"Licensed under {book.license} (SPDX)")
+        eb.add_metadata("DC", "rights", _rights(book))
+    book_authors = {p.name for p in book.authors}
+    for i, person in enumerate(p for p in book.credits.people if p.name not in book_authors):
+        uid = f"contributor{i}"
+        eb.add_metadata("DC", "contributor", person.name, {"id": uid})
+        for role in person.roles:
+            eb.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+    sources = sorted({a.original.url for a in book.articles if a.original and a.original.url})
+    for url in sources:
+        eb.add_metadata("DC", "source", url)
     for word in book.keywords:
         eb.add_metadata("DC", "subject", word)
     eb.add_metadata("DC", "date", book.modified)
@@ -161,6 +171,16 @@ def _add_metadata(eb, book: Book) -> None:
         for value in values:
             eb.add_metadata(None, "meta", value, {"property": prop})
     eb.add_metadata(None, "meta", SUMMARY, {"property": "schema:accessibilitySummary"})
+
+
+def _rights(book: Book) -> str:
+    licence = licences.lookup(book.license)
+    text = f"{book.title} is licensed under {licence.name} ({licence.id})"
+    if licence.url:
+        text += f", {licence.url}"
+    if book.credits.exceptions:
+        text += "; some articles and items are under their own licences, listed in the Credits"
+    return text + "."
 
 
 def _toc(epub, chapters):

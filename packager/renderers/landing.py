@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from packager import __version__
+from packager import __version__, licences, share
+from packager.credits import role_name
 from packager.renderers import Output, RenderContext
 
 MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
@@ -58,7 +59,39 @@ def render(ctx: RenderContext, books: list[Output]) -> list[Output]:
     html = (
         ctx.theme.environment()
         .get_template("landing/index.html")
-        .render(book=book, downloads=downloads, version=__version__, cover=cover, cover_height=cover_height)
+        .render(
+            book=book,
+            downloads=downloads,
+            version=__version__,
+            cover=cover,
+            cover_height=cover_height,
+            licence=licences.lookup,
+            short_name=licences.short_name,
+            role_name=role_name,
+            titles={a.source: a.title for a in book.articles},
+            icons=_icons(ctx),
+        )
     )
     (ctx.destination / "index.html").write_text(html, encoding="utf-8")
-    return [Output("index.html", "landing"), *outputs]
+    outputs.insert(0, Output("index.html", "landing"))
+    if any(link.url == share.MASTODON_PAGE for link in book.share_links):
+        post, path = share.mastodon_instructions(book.base_url, book.share_text)
+        page = (
+            ctx.theme.environment().get_template("landing/share-mastodon.html").render(book=book, post=post, path=path)
+        )
+        (ctx.destination / share.MASTODON_PAGE).write_text(page, encoding="utf-8")
+        outputs.append(Output(share.MASTODON_PAGE, "landing"))
+    return outputs
+
+
+def _icons(ctx: RenderContext) -> dict[str, str]:
+    """Each share provider's icon as inline SVG, hidden from screen readers (the label says it all)."""
+    from lxml import etree
+
+    icons = {}
+    for link in ctx.book.share_links:
+        svg = etree.fromstring(ctx.theme.find(f"landing/icons/{link.icon}").read_bytes())
+        svg.set("aria-hidden", "true")
+        svg.set("focusable", "false")
+        icons[link.provider] = etree.tostring(svg, encoding="unicode")
+    return icons
