@@ -156,6 +156,7 @@ class Book:
     book_items: tuple[CreditItem, ...] = ()  # [credits] items from packager.toml and the theme's fonts
     share_links: tuple = ()  # share.ShareLink, one per provider
     share_text: str = ""
+    editions: tuple = ()  # editions.Edition, from CHANGELOG.md, newest first
     identifier: str = ""
     modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
     source_dir: Path = Path(".")

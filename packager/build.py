@@ -7,13 +7,13 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packager import __version__, credits, sharing, sources, themes
+from packager import __version__, credits, editions, sharing, sources, themes
 from packager import config as config_module
 from packager.assemble import assemble
-from packager.book import Book
+from packager.book import Asset, Book
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError, UsageError
 from packager.renderers import Output, RenderContext
@@ -88,6 +88,7 @@ def run(request: BuildRequest) -> BuildResult:
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)
     book = assemble(source, config, files, diagnostics, epoch)
+    book = replace(book, editions=editions.read(source, diagnostics))
     book = credits.apply(book, theme, config.credits.items, diagnostics)
     book = sharing.apply(book, config.share, theme, diagnostics)
     _fail_if_strict(request, diagnostics)
@@ -95,8 +96,10 @@ def run(request: BuildRequest) -> BuildResult:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".packager-build-", dir=output.parent))
     try:
-        ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
-        outputs = _render(ctx, config.output.formats)
+        with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
+            book = _with_cover(book, theme, Path(work))
+            ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
+            outputs = _render(ctx, config.output.formats)
         _fail_if_strict(request, diagnostics)
         _write_marker(staging, outputs)
         _swap(staging, output)
@@ -106,15 +109,30 @@ def run(request: BuildRequest) -> BuildResult:
     return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started)
 
 
+def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
+    """Draw a typographic cover when the book has none: every output then shows the same one."""
+    if book.cover is not None:
+        return book
+    from packager import cover
+
+    path = work / "cover.png"
+    path.write_bytes(cover.book_cover(book, theme))
+    return replace(book, cover=Asset(href="cover.png", path=path, media_type="image/png"))
+
+
 def _render(ctx: RenderContext, formats: tuple[str, ...]) -> list[Output]:
-    from packager.renderers import credits_files, epub, landing, pdf
+    from packager.renderers import bundle, credits_files, epub, landing, pdf, publish
 
     books: list[Output] = []
     if "epub" in formats:
         books += epub.render(ctx)
     if "pdf" in formats:
         books += pdf.render(ctx)
-    return books + credits_files.render(ctx) + landing.render(ctx, books)
+    credit_files = credits_files.render(ctx)
+    bundled = bundle.render(ctx, books + credit_files)
+    page = landing.render(ctx, books + bundled)
+    outputs = books + bundled + credit_files + page
+    return outputs + publish.render(ctx, outputs)
 
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from packager import __version__
-from packager.errors import ExitCode
+from packager.errors import ExitCode, UsageError
 
 
 class _StderrFormatter(logging.Formatter):
@@ -64,3 +64,27 @@ def build(source: Path, output: Path | None, strict: bool, quiet: bool, verbose:
             f"{len(result.book.articles)} articles, {count} warning(s), {result.seconds:.1f} s",
             err=True,
         )
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=".")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("-v", "--verbose", count=True, help="Print more about what happens.")
+def serve(source: Path, output: Path | None, port: int, verbose: int) -> None:
+    """Build SOURCE, serve the result on 127.0.0.1 and rebuild when a file changes."""
+    from packager import build as build_module
+    from packager import serve as serve_module
+
+    _setup_logging(verbose, False)
+    try:
+        serve_module.serve(build_module.BuildRequest(source=source, output=output), port, click.echo)
+    except OSError as error:
+        raise UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}; try another --port") from error

@@ -11,9 +11,9 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
 
-from validators import require_tool  # noqa: E402
-
 from packager.build import BuildRequest, run  # noqa: E402
+
+from validators import require_tool  # noqa: E402
 
 REPO = TESTS.parent
 EXAMPLE = REPO / "examples" / "handbook"

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE
 
 from packager.errors import ExitCode
+
+from conftest import EXAMPLE
 
 
 def packager(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -120,11 +121,6 @@ def test_example_builds_from_the_command_line(tmp_path):
     assert "0 warning(s)" in result.stderr
     names = sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith("."))
     assert names == [
-        "CITATION.cff",
-        "assets",
-        "credits.json",
-        "give-it-away.epub",
-        "give-it-away.pdf",
-        "index.html",
-        "share-mastodon.html",
+        "CITATION.cff", "SHA256SUMS", "assets", "credits.json", "feed.xml", "give-it-away.epub", "give-it-away.pdf",
+        "give-it-away.zip", "index.html", "manifest.json", "robots.txt", "share-mastodon.html", "sitemap.xml",
     ]

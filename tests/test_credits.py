@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import book_file, build_into
 from lxml import etree
+
+from conftest import book_file, build_into
 from validators import epubcheck_problems, pdftotext_pages
 
 CASE = Path(__file__).parent / "cases" / "credits" / "mixed" / "input"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import book_file
 from lxml import html as lxml_html
+
+from conftest import book_file
 
 
 def test_page_lists_book_authors_articles_and_downloads(example_build):
@@ -19,20 +20,23 @@ def test_page_lists_book_authors_articles_and_downloads(example_build):
     for article in book.articles:
         assert article.title in page
     hrefs = {a.get("href") for a in tree.iter("a") if a.get("download") is not None}
-    assert hrefs == {book_file(example_build, ".epub").name, book_file(example_build, ".pdf").name}
+    assert hrefs == {book_file(example_build, ext).name for ext in (".epub", ".pdf", ".zip")}
 
 
 def test_page_has_no_script_form_or_remote_resource(any_build):
     page = (any_build.output / "index.html").read_text()
     tree = lxml_html.fromstring(page)
-    assert tree.findall(".//script") == [] and tree.findall(".//form") == [] and tree.findall(".//iframe") == []
+    scripts = tree.findall(".//script")
+    assert all(s.get("type") == "application/ld+json" and s.get("src") is None for s in scripts), "only JSON-LD data"
+    assert tree.findall(".//form") == [] and tree.findall(".//iframe") == [] and tree.findall(".//input") == []
     assert not re.search(r"\son[a-z]+=", page)
     for el in tree.iter():
         for attr in ("src", "srcset", "action", "poster", "data"):
             value = el.get(attr)
             assert value is None or "://" not in value, (el.tag, attr, value)
-        if el.tag == "link":
-            assert "://" not in el.get("href", "")
+        loads = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "dns-prefetch", "preconnect"}
+        if el.tag == "link" and loads & set((el.get("rel") or "").split()):
+            assert "://" not in el.get("href", ""), el.get("href")
     css = (any_build.output / "assets" / "landing.css").read_text()
     assert "url(" not in css and "@import" not in css
     assert "script-src" in page or "default-src 'none'" in page

@@ -26,4 +26,5 @@ class Output:
     """A file a renderer wrote, relative to the destination folder."""
 
     path: str
-    kind: str  # "epub", "pdf", "landing", "asset"
+    kind: str  # "epub", "pdf", "bundle", "landing", "credits", "asset", "publish"
+    pages: int | None = None  # for PDFs

@@ -1,26 +1,35 @@
-"""Write the download page: index.html and its stylesheet, with no script and no remote request."""
+"""Write the download page: index.html, its stylesheet and images, with no script and no remote request."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 
-from packager import __version__, licences, share
+from packager import __version__, cover, licences, share
 from packager.credits import role_name
 from packager.renderers import Output, RenderContext
+from packager.renderers.publish import media_type, sha256
 
-MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
-LABELS = {"epub": "EPUB (e-readers, phones)", "pdf": "PDF (print, fixed pages)"}
+FORMATS = {
+    "epub": ("EPUB", "for e-readers, phones and tablets: the text reflows to fit the screen"),
+    "pdf": ("PDF", "fixed pages, ready to print"),
+    "zip": ("Everything (ZIP)", "EPUB, PDF, credits and licence in one file"),
+}
 
 
 @dataclass(frozen=True)
 class Download:
-    """A book file offered on the page."""
+    """A file offered on the page, with what a careful reader wants to know before taking it."""
 
     href: str
-    label: str
+    name: str
+    note: str
     media_type: str
     size: str
+    pages: int | None
+    sha256: str
+    schema_format: str
 
 
 def human_size(size: int) -> str:
@@ -32,56 +41,122 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def render(ctx: RenderContext, books: list[Output]) -> list[Output]:
-    """Write index.html for the book files already in the destination folder."""
+def render(ctx: RenderContext, files: list[Output]) -> list[Output]:
+    """Write index.html (and share-mastodon.html when needed) for the files already in the destination."""
     book = ctx.book
-    downloads = []
-    for output in books:
-        fmt = output.path.rsplit(".", 1)[-1]
-        size = (ctx.destination / output.path).stat().st_size
-        downloads.append(
-            Download(output.path, LABELS.get(fmt, fmt.upper()), MEDIA_TYPES.get(fmt, ""), human_size(size))
-        )
+    downloads = [_download(ctx, f) for f in files]
     assets = ctx.destination / "assets"
     assets.mkdir(exist_ok=True)
     shutil.copyfile(ctx.theme.find("landing/landing.css"), assets / "landing.css")
-    outputs = [Output("assets/landing.css", "asset")]
-    cover = cover_height = None
+    outputs = [Output("index.html", "landing"), Output("assets/landing.css", "asset")]
+    cover_href = og_href = None
+    cover_size = (0, 0)
     if book.cover is not None:
         from PIL import Image
 
-        suffix = book.cover.path.suffix.lower()
-        shutil.copyfile(book.cover.path, assets / f"cover{suffix}")
-        cover = f"assets/cover{suffix}"
+        data = book.cover.path.read_bytes()
+        cover_href = f"assets/cover{book.cover.path.suffix.lower()}"
+        (ctx.destination / cover_href).write_bytes(data)
         with Image.open(book.cover.path) as image:
-            cover_height = round(200 * image.height / image.width)
-        outputs.append(Output(cover, "asset"))
-    html = (
-        ctx.theme.environment()
-        .get_template("landing/index.html")
-        .render(
-            book=book,
-            downloads=downloads,
-            version=__version__,
-            cover=cover,
-            cover_height=cover_height,
-            licence=licences.lookup,
-            short_name=licences.short_name,
-            role_name=role_name,
-            titles={a.source: a.title for a in book.articles},
-            icons=_icons(ctx),
-        )
+            cover_size = image.size
+        og_href = "assets/og-image.png"
+        (ctx.destination / og_href).write_bytes(cover.og_image(book, ctx.theme, data))
+        outputs += [Output(cover_href, "asset"), Output(og_href, "asset")]
+    env = ctx.theme.environment()
+    html = env.get_template("landing/index.html").render(
+        book=book,
+        downloads=downloads,
+        version=__version__,
+        cover=cover_href,
+        cover_height=round(200 * cover_size[1] / cover_size[0]) if cover_href else None,
+        og_image=og_href,
+        json_ld=_json_ld(ctx, downloads, og_href),
+        released=book.modified[:10],
+        licence=licences.lookup,
+        short_name=licences.short_name,
+        role_name=role_name,
+        titles={a.source: a.title for a in book.articles},
+        icons=_icons(ctx),
     )
     (ctx.destination / "index.html").write_text(html, encoding="utf-8")
-    outputs.insert(0, Output("index.html", "landing"))
     if any(link.url == share.MASTODON_PAGE for link in book.share_links):
         post, path = share.mastodon_instructions(book.base_url, book.share_text)
-        page = (
-            ctx.theme.environment().get_template("landing/share-mastodon.html").render(book=book, post=post, path=path)
-        )
+        page = env.get_template("landing/share-mastodon.html").render(book=book, post=post, path=path)
         (ctx.destination / share.MASTODON_PAGE).write_text(page, encoding="utf-8")
         outputs.append(Output(share.MASTODON_PAGE, "landing"))
     return outputs
+
+
+def _download(ctx: RenderContext, output: Output) -> Download:
+    path = ctx.destination / output.path
+    fmt = output.path.rsplit(".", 1)[-1]
+    name, note = FORMATS.get(fmt, (fmt.upper(), ""))
+    schema = {"epub": "EBook", "pdf": "EBook", "zip": "EBook"}[fmt] if fmt in FORMATS else "EBook"
+    return Download(
+        href=output.path,
+        name=name,
+        note=note,
+        media_type=media_type(output.path),
+        size=human_size(path.stat().st_size),
+        pages=output.pages,
+        sha256=sha256(path),
+        schema_format=schema,
+    )
+
+
+def _json_ld(ctx: RenderContext, downloads: list[Download], og_href: str | None) -> str:
+    """schema.org Book with one workExample per format, free to read, at price 0."""
+    book = ctx.book
+    base = book.base_url or ""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Book",
+        "name": book.title,
+        "inLanguage": book.language,
+        "isAccessibleForFree": True,
+        "datePublished": book.modified[:10],
+        "author": [{"@type": "Person", "name": p.name, **({"url": p.url} if p.url else {})} for p in book.authors],
+        "workExample": [
+            {
+                "@type": "Book",
+                "bookFormat": "https://schema.org/EBook",
+                "encodingFormat": d.media_type,
+                "name": f"{book.title} ({d.name})",
+                "url": base + d.href,
+                **({"numberOfPages": d.pages} if d.pages else {}),
+                "offers": {
+                    "@type": "Offer",
+                    "price": "0",
+                    "priceCurrency": "USD",
+                    "availability": "https://schema.org/InStock",
+                },
+            }
+            for d in downloads
+            if d.href.endswith((".epub", ".pdf"))
+        ],
+        "offers": {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "USD",
+            "availability": "https://schema.org/InStock",
+        },
+    }
+    if book.subtitle:
+        data["alternativeHeadline"] = book.subtitle
+    if book.description:
+        data["description"] = book.description
+    if book.license:
+        data["license"] = licences.lookup(book.license).url or book.license
+    if book.version:
+        data["version"] = book.version
+    if book.base_url:
+        data["url"] = book.base_url
+    if og_href:
+        data["image"] = base + og_href
+    if book.keywords:
+        data["keywords"] = ", ".join(book.keywords)
+    # '<' escaped so that no string in the data can close the script element.
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
 def _icons(ctx: RenderContext) -> dict[str, str]:

@@ -42,14 +42,10 @@ def render(ctx: RenderContext) -> list[Output]:
     html = weasyprint.HTML(string=document_html, url_fetcher=AssetFetcher())
     identifier = hashlib.sha256(book.identifier.encode("utf-8")).hexdigest()[:32].encode("ascii")
     name = f"{book.slug}.pdf"
-    html.write_pdf(
-        ctx.destination / name,
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=identifier,
-        uncompressed_pdf=False,
-        custom_metadata=False,
-    )
-    return [Output(name, "pdf")]
+    options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "custom_metadata": False}
+    document = html.render(**options)
+    document.write_pdf(ctx.destination / name, **options)
+    return [Output(name, "pdf", pages=len(document.pages))]
 
 
 def book_html(ctx: RenderContext) -> str:
