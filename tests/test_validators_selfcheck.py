@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 import validators
 from validators import (
     ace,
