@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +30,12 @@ class BuildRequest:
     source: Path
     output: Path | None = None
     strict: bool = False
+    version_label: str | None = None
+    progress: Callable[[str], None] | None = None
+
+    def stage(self, name: str) -> None:
+        if self.progress:
+            self.progress(name)
 
 
 @dataclass
@@ -41,12 +49,24 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def build_epoch(environ: dict | None = None) -> int:
-    """The build time in seconds: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+def _git(source: Path, *args: str) -> str | None:
+    """Ask git about the source folder; None when it is not a checkout or git is missing."""
+    if not shutil.which("git"):
+        return None
+    try:
+        done = subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def build_epoch(source: Path | None = None, environ: dict | None = None) -> int:
+    """The build time in seconds: SOURCE_DATE_EPOCH, else the source's last git commit, else now."""
     environ = os.environ if environ is None else environ
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
-        return int(time.time())
+        committed = _git(source, "log", "-1", "--format=%ct") if source else None
+        return int(committed) if committed and committed.isdigit() else int(time.time())
     if not value.strip().isdigit():
         raise UsageError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {value!r}; "
@@ -82,15 +102,7 @@ def run(request: BuildRequest) -> BuildResult:
     """Build the book described by request and swap the finished dist/ into place."""
     started = time.perf_counter()
     source, output = resolve_paths(request)
-    epoch = build_epoch()
-    diagnostics = Diagnostics()
-    config = config_module.load(source)
-    theme = themes.load(config.output.theme, source)
-    files = sources.discover(source, config, output, diagnostics)
-    book = assemble(source, config, files, diagnostics, epoch)
-    book = replace(book, editions=editions.read(source, diagnostics))
-    book = credits.apply(book, theme, config.credits.items, diagnostics)
-    book = sharing.apply(book, config.share, theme, diagnostics)
+    book, config, theme, diagnostics, epoch = _prepare(request, source, output)
     _fail_if_strict(request, diagnostics)
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +111,7 @@ def run(request: BuildRequest) -> BuildResult:
         with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
             book = _with_cover(book, theme, Path(work))
             ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
-            outputs = _render(ctx, config.output.formats)
+            outputs = _render(ctx, config.output.formats, request.stage)
         _fail_if_strict(request, diagnostics)
         _write_marker(staging, outputs)
         _swap(staging, output)
@@ -107,6 +119,44 @@ def run(request: BuildRequest) -> BuildResult:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started)
+
+
+@dataclass
+class CheckResult:
+    """What checking a project found, without rendering anything."""
+
+    book: Book
+    diagnostics: Diagnostics
+    seconds: float
+
+
+def check(request: BuildRequest) -> CheckResult:
+    """Run everything a build runs before rendering: config, sources, Markdown, links, credits."""
+    started = time.perf_counter()
+    source = request.source.expanduser()
+    if not source.is_dir():
+        raise UsageError("source folder does not exist; pass the folder that holds your Markdown articles", path=source)
+    source = source.resolve()
+    book, _, _, diagnostics, _ = _prepare(request, source, source / "dist")
+    return CheckResult(book, diagnostics, time.perf_counter() - started)
+
+
+def _prepare(request: BuildRequest, source: Path, output: Path):
+    """Config, sources and the Book with its transforms applied: everything before rendering."""
+    diagnostics = Diagnostics()
+    request.stage("reading the configuration")
+    config = config_module.load(source)
+    epoch = build_epoch(source)
+    theme = themes.load(config.output.theme, source)
+    files = sources.discover(source, config, output, diagnostics)
+    request.stage(f"rendering {len(files)} articles")
+    book = assemble(source, config, files, diagnostics, epoch)
+    version = request.version_label or book.version or _git(source, "describe", "--tags")
+    slug = f"{book.slug}-{version}" if config.output.versioned_names and version else book.slug
+    book = replace(book, version=version, slug=slug, editions=editions.read(source, diagnostics))
+    book = credits.apply(book, theme, config.credits.items, diagnostics)
+    book = sharing.apply(book, config.share, theme, diagnostics)
+    return book, config, theme, diagnostics, epoch
 
 
 def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
@@ -120,14 +170,17 @@ def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
     return replace(book, cover=Asset(href="cover.png", path=path, media_type="image/png"))
 
 
-def _render(ctx: RenderContext, formats: tuple[str, ...]) -> list[Output]:
+def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
     from packager.renderers import bundle, credits_files, epub, landing, pdf, publish
 
     books: list[Output] = []
     if "epub" in formats:
+        stage("writing the EPUB")
         books += epub.render(ctx)
     if "pdf" in formats:
+        stage("laying out the PDF")
         books += pdf.render(ctx)
+    stage("writing the download page")
     credit_files = credits_files.render(ctx)
     bundled = bundle.render(ctx, books + credit_files)
     page = landing.render(ctx, books + bundled)
@@ -137,10 +190,12 @@ def _render(ctx: RenderContext, formats: tuple[str, ...]) -> list[Output]:
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
     if request.strict and diagnostics.warnings:
-        raise StrictModeError(
+        error = StrictModeError(
             f"--strict: {len(diagnostics.warnings)} warning(s), first: {diagnostics.warnings[0]}; "
             "fix them or build without --strict"
         )
+        error.warnings = [{"file": w.path or None, "line": w.line, "message": w.message} for w in diagnostics.warnings]
+        raise error
 
 
 def _write_marker(staging: Path, outputs: list[Output]) -> None:

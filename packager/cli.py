@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import logging
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from packager import __version__
-from packager.errors import ExitCode, UsageError
+from packager.console import Progress, setup_logging
+from packager.errors import ExitCode, PackagerError, StrictModeError, UsageError
 
 
-class _StderrFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+def _common(function):
+    """Options every command that reads a project shares."""
+    options = [
+        click.option("--no-color", is_flag=True, help="No colours (also: the NO_COLOR variable)."),
+        click.option("-v", "--verbose", count=True, help="Print more about what happens."),
+        click.option("-q", "--quiet", is_flag=True, help="Print errors only."),
+        click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout."),
+        click.option("--strict", is_flag=True, help="Treat every warning as an error (for CI)."),
+    ]
+    for option in options:
+        function = option(function)
+    return function
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_StderrFormatter())
-    log = logging.getLogger("packager")
-    log.handlers[:] = [handler]
-    log.propagate = False
-    log.setLevel(
-        logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    )
-    # WeasyPrint and fontTools log at WARNING for things that are not the user's business.
-    for name in ("weasyprint", "fontTools"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+def _emit_json(data: dict) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,30 +40,99 @@ def main() -> None:
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path), default=".")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
-@click.option("--strict", is_flag=True, help="Treat every warning as an error (for CI).")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", count=True, help="Print more about what happens.")
-def build(source: Path, output: Path | None, strict: bool, quiet: bool, verbose: int) -> None:
+@click.option("--version-label", help="Edition label (default: [book] version, else `git describe --tags`).")
+@_common
+def build(source, output, version_label, strict, as_json, quiet, verbose, no_color) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
+    from packager.console import build_report, error_report
 
-    _setup_logging(verbose, quiet)
-    request = build_module.BuildRequest(source=source, output=output, strict=strict)
+    setup_logging(verbose, quiet or as_json, no_color)
+    progress = Progress(enabled=not (quiet or as_json))
+    request = build_module.BuildRequest(
+        source=source, output=output, strict=strict, version_label=version_label, progress=progress
+    )
     try:
         result = build_module.run(request)
     except KeyboardInterrupt:
+        progress.done()
         click.echo("error: interrupted; the previous output folder was left as it was", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except PackagerError as error:
+        progress.done()
+        if as_json:
+            _emit_json(error_report(error, getattr(error, "warnings", None)))
+        raise
+    progress.done()
+    if as_json:
+        _emit_json(build_report(result, ExitCode.SUCCESS))
+        return
     if not quiet:
         for item in result.outputs:
-            if item.kind != "asset":
+            if item.kind in ("epub", "pdf", "bundle", "landing"):
                 path = result.output / item.path
                 click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-        count = len(result.diagnostics.warnings)
+        articles = len([a for a in result.book.articles if not a.is_generated])
         click.echo(
-            f"{len(result.book.articles)} articles, {count} warning(s), {result.seconds:.1f} s",
-            err=True,
+            f"{articles} articles, {len(result.diagnostics.warnings)} warning(s), {result.seconds:.1f} s", err=True
         )
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=".")
+@_common
+def check(source, strict, as_json, quiet, verbose, no_color) -> None:
+    """Check SOURCE without rendering: config, front matter, links, images, licences, credits."""
+    from packager import build as build_module
+    from packager.console import error_report, warnings_data
+
+    setup_logging(verbose, quiet or as_json, no_color)
+    try:
+        result = build_module.check(build_module.BuildRequest(source=source))
+    except PackagerError as error:
+        if as_json:
+            _emit_json(error_report(error))
+        raise
+    warnings = warnings_data(result.diagnostics)
+    failed = strict and bool(warnings)
+    if as_json:
+        code = ExitCode.VALIDATION_FAILED if failed else ExitCode.SUCCESS
+        _emit_json(
+            {
+                "ok": not failed,
+                "exit_code": int(code),
+                "articles": len(result.book.articles),
+                "warnings": warnings,
+                "seconds": round(result.seconds, 3),
+                "error": None,
+            }
+        )
+    elif not quiet:
+        articles = len([a for a in result.book.articles if not a.is_generated])
+        click.echo(f"{articles} articles checked, {len(warnings)} warning(s), {result.seconds:.2f} s", err=True)
+    if failed:
+        if as_json:
+            sys.exit(ExitCode.VALIDATION_FAILED)
+        raise StrictModeError(f"--strict: {len(warnings)} warning(s); fix them or check without --strict")
+
+
+@main.command()
+@click.argument("dist", type=click.Path(path_type=Path), default="dist")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--require-all", is_flag=True, help="Fail when a check could not run (a tool is missing).")
+@click.option("--no-color", is_flag=True, help="No colours (also: the NO_COLOR variable).")
+def validate(dist, as_json, require_all, no_color) -> None:
+    """Check built books with EPUBCheck, Ace and PDF checks; exit non-zero when anything fails."""
+    from packager import validate as validate_module
+
+    setup_logging(0, as_json, no_color)
+    report = validate_module.validate(dist, require_all=require_all)
+    if as_json:
+        _emit_json(report.to_json())
+    else:
+        click.echo(validate_module.format_table(report))
+    if not report.ok(require_all):
+        sys.exit(ExitCode.VALIDATION_FAILED)
 
 
 @main.command()
@@ -78,12 +147,13 @@ def build(source: Path, output: Path | None, strict: bool, quiet: bool, verbose:
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("-v", "--verbose", count=True, help="Print more about what happens.")
-def serve(source: Path, output: Path | None, port: int, verbose: int) -> None:
+@click.option("--no-color", is_flag=True, help="No colours (also: the NO_COLOR variable).")
+def serve(source, output, port, verbose, no_color) -> None:
     """Build SOURCE, serve the result on 127.0.0.1 and rebuild when a file changes."""
     from packager import build as build_module
     from packager import serve as serve_module
 
-    _setup_logging(verbose, False)
+    setup_logging(verbose, False, no_color)
     try:
         serve_module.serve(build_module.BuildRequest(source=source, output=output), port, click.echo)
     except OSError as error:

@@ -74,6 +74,8 @@ class OutputConfig:
     """Which books to write; the download page is always written."""
     theme: str = "default"
     """A theme shipped with packager, by name; a ``theme/`` folder in the source overrides its files."""
+    versioned_names: bool = False
+    """Put the version in the file names (``handbook-1.2.0.epub``), so editions can sit side by side."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,12 @@ def parse(data: dict, path: Path | None = None) -> Config:
         if name not in KNOWN_FORMATS:
             check.problem("output.formats", f"a list drawn from {list(KNOWN_FORMATS)}", formats)
             break
+    versioned = output.get("versioned_names", False)
+    if not isinstance(versioned, bool):
+        check.problem("output.versioned_names", "true or false", versioned)
+        versioned = False
     output_config = OutputConfig(
+        versioned_names=versioned,
         formats=formats,
         theme=check.string("output.theme", output.get("theme", "default")) or "default",
     )

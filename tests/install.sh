@@ -24,6 +24,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 have_cmd pdfinfo || missing+=(poppler-utils)   # pdfinfo, pdffonts, pdftotext
 have_cmd qpdf || missing+=(qpdf)
+have_cmd faketime || missing+=(faketime)       # the reproducibility test's "other wall clock"
 # WeasyPrint's fast font subsetting; DejaVu is the fallback font of a new machine.
 if have_cmd dpkg-query; then
     have_deb libharfbuzz-subset0 || missing+=(libharfbuzz-subset0)

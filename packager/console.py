@@ -1,0 +1,116 @@
+"""What the command prints: coloured (or not) log lines, a progress line on a terminal, JSON reports."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from packager.errors import PackagerError
+
+_COLOURS = {"warning": "yellow", "error": "red", "info": "cyan", "debug": "bright_black"}
+
+
+def colour_enabled(no_color: bool) -> bool:
+    """Colour only on a terminal, and never with --no-color or NO_COLOR (https://no-color.org)."""
+    return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
+
+
+class _Formatter(logging.Formatter):
+    def __init__(self, colour: bool):
+        super().__init__()
+        self.colour = colour
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = record.levelname.lower()
+        prefix = click.style(f"{level}:", fg=_COLOURS.get(level), bold=True) if self.colour else f"{level}:"
+        return f"{prefix} {record.getMessage()}"
+
+
+def setup_logging(verbose: int, quiet: bool, no_color: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter(colour_enabled(no_color)))
+    log = logging.getLogger("packager")
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(
+        logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    )
+    # WeasyPrint and fontTools log at WARNING for things that are not the user's business.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class Progress:
+    """Stage names as a live line on a terminal; as plain log lines (with -v) elsewhere."""
+
+    def __init__(self, enabled: bool):
+        self.live = enabled and sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.live:
+            click.echo(f"\r\033[K{stage} … {elapsed:4.1f} s", nl=False, err=True)
+        else:
+            logging.getLogger("packager").info("%s (%.1f s)", stage, elapsed)
+
+    def done(self) -> None:
+        if self.live:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+def warnings_data(diagnostics) -> list[dict]:
+    return [{"file": w.path or None, "line": w.line, "message": w.message} for w in diagnostics.warnings]
+
+
+def build_report(result, exit_code: int) -> dict:
+    """The JSON that ``build --json`` prints: outputs with sizes, hashes and pages; warnings with places."""
+    outputs = []
+    for item in result.outputs:
+        path = Path(result.output) / item.path
+        data = path.read_bytes()
+        outputs.append(
+            {
+                "path": str(path),
+                "kind": item.kind,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "pages": item.pages,
+            }
+        )
+    return {
+        "ok": exit_code == 0,
+        "exit_code": exit_code,
+        "book": {
+            "title": result.book.title,
+            "slug": result.book.slug,
+            "version": result.book.version,
+            "articles": len([a for a in result.book.articles if not a.is_generated]),
+        },
+        "output": str(result.output),
+        "outputs": outputs,
+        "warnings": warnings_data(result.diagnostics),
+        "seconds": round(result.seconds, 3),
+        "error": None,
+    }
+
+
+def error_report(error: PackagerError, warnings: list[dict] | None = None) -> dict:
+    return {
+        "ok": False,
+        "exit_code": int(error.exit_code),
+        "error": {
+            "message": error.bare_message,
+            "file": error.path,
+            "line": error.line,
+            "text": error.format_message(),
+        },
+        "warnings": warnings or [],
+        "outputs": [],
+    }

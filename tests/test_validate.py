@@ -1,0 +1,252 @@
+"""The validation gate (packager.validate) on real books, broken books and stand-in tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from packager import validate as gate
+from packager.errors import UsageError
+
+from conftest import book_file
+from validators import require_tool
+
+
+def _require_ran(report: gate.Report, tool: str) -> None:
+    """Skip (or fail in CI) when a tool the test needs could not run."""
+    for check in report.not_run():
+        if check.tool == tool:
+            require_tool(f"{tool} on {check.file}", False, check.summary)
+
+
+@pytest.fixture(scope="module")
+def example_report(example_build):
+    """The gate run once on the example's dist/ (built once per session by conftest)."""
+    lines: list[str] = []
+    report = gate.validate(example_build.output, require_all=True, progress=lines.append)
+    return example_build, report, lines
+
+
+def test_example_dist_passes_every_check(example_report):
+    build, report, lines = example_report
+    assert not report.failed, gate.format_table(report)
+    for check in report.not_run():
+        require_tool(f"{check.tool} on {check.file}", False, check.summary)
+    assert report.ok(require_all=True)
+    epub, pdf = book_file(build, ".epub").name, book_file(build, ".pdf").name
+    assert [(c.file, c.tool) for c in report.checks] == [(epub, "epubcheck"), (epub, "ace"), (pdf, "pdf")]
+    by_tool = {c.tool: c for c in report.checks}
+    assert by_tool["epubcheck"].summary == "0 errors, 0 warnings"
+    assert by_tool["pdf"].summary.startswith("tagged; ") and "fonts embedded" in by_tool["pdf"].summary
+    assert len(lines) == 3 and all(": passed (" in line for line in lines)
+
+
+def test_table_lists_every_file_and_json_round_trips(example_report):
+    _, report, _ = example_report
+    table = gate.format_table(report)
+    for check in report.checks:
+        assert any(check.file in line and check.tool in line and check.status in line for line in table.splitlines())
+    assert "\x1b" not in table and table.splitlines()[-1].startswith("OK: ")
+    data = report.to_json()
+    assert json.loads(json.dumps(data)) == data
+    assert data["version"] == 1 and data["ok"] is True and data["require_all"] is True
+    assert set(data["counts"]) == {"passed", "failed", "not-run"}
+    assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 3
+
+
+def _corrupt_epub(src: Path, dest: Path) -> str:
+    """Copy an EPUB, putting an element XHTML does not allow into one article; return that entry."""
+    with zipfile.ZipFile(src) as zin:
+        infos = zin.infolist()
+        assert infos[0].filename == "mimetype"
+        target = next(i.filename for i in infos if i.filename.endswith(".xhtml") and "nav" not in i.filename)
+        with zipfile.ZipFile(dest, "w") as zout:
+            for info in infos:
+                data = zin.read(info)
+                if info.filename == target:
+                    data = data.replace(b"</h1>", b"</h1><blink>broken</blink>", 1)
+                    assert b"<blink>" in data
+                zout.writestr(info, data, compress_type=info.compress_type)
+    return target
+
+
+def test_broken_epub_fails_with_epubcheck_messages(example_build, tmp_path, monkeypatch):
+    monkeypatch.setattr(gate, "_find_ace", lambda: None)  # Ace has its own tests; keep this one fast
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    entry = _corrupt_epub(book_file(example_build, ".epub"), dist / "broken.epub")
+    report = gate.validate(dist)
+    _require_ran(report, "epubcheck")
+    check = report.checks[0]
+    assert (check.file, check.tool, check.status) == ("broken.epub", "epubcheck", "failed")
+    assert report.failed and not report.ok()
+    errors = [m for m in check.messages if m["severity"] in ("error", "fatal")]
+    assert errors, check
+    assert any(m["id"] == "RSC-005" and entry in m.get("location", "") for m in errors), errors
+    assert "RSC-005" in check.summary
+    assert [c.status for c in report.checks[1:]] == ["not-run"]
+    assert "RSC-005" in gate.format_table(report)
+
+
+def test_untagged_pdf_fails(tmp_path):
+    from weasyprint import HTML
+
+    HTML(string="<html lang='en'><title>Plain</title><h1>Plain</h1><p>No tags here.</p></html>").write_pdf(
+        tmp_path / "plain.pdf"
+    )
+    report = gate.validate(tmp_path)
+    (check,) = report.checks
+    if any(m["id"] == "tagged" and m["severity"] == "info" for m in check.messages):
+        require_tool("pdfinfo", False, check.summary)
+    assert check.status == "failed" and check.summary.startswith("not tagged"), check
+    assert {"severity": "error", "id": "tagged", "message": "not tagged"} in check.messages
+
+
+def _bare_pdf() -> bytes:
+    """Write a one-page PDF using Helvetica without embedding it: untagged, no outline, valid xref."""
+    stream = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_without_embedded_fonts_or_outline_fails_each_part(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bare.pdf").write_bytes(_bare_pdf())
+    report = gate.validate(tmp_path)
+    (check,) = report.checks
+    assert check.file == "sub/bare.pdf"
+    for part in ("tagged", "fonts", "outline", "structure"):
+        if any(m["id"] == part and m["severity"] == "info" for m in check.messages):
+            require_tool(part, False, check.summary)
+    failed = {m["id"]: m["message"] for m in check.messages if m["severity"] == "error"}
+    assert failed == {
+        "tagged": "not tagged",
+        "fonts": "1 font not embedded: Helvetica",
+        "outline": "no outline (bookmarks)",
+    }
+    assert check.summary.endswith("; structure OK")
+
+
+def test_missing_or_empty_dist_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such folder") as info:
+        gate.validate(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in info.value.format_message()
+    (tmp_path / "index.html").write_text("<p>no books</p>")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "old.pdf").write_bytes(_bare_pdf())
+    with pytest.raises(UsageError, match=r"no \.epub or \.pdf") as info:
+        gate.validate(tmp_path)
+    assert info.value.exit_code == 2 and str(tmp_path) in info.value.format_message()
+
+
+def test_missing_tools_are_not_run_and_fail_only_with_require_all(tmp_path, monkeypatch):
+    (tmp_path / "book.epub").write_bytes(b"not really an epub")
+    (tmp_path / "book.pdf").write_bytes(_bare_pdf())
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no java, node, poppler or qpdf
+    report = gate.validate(tmp_path / "book.epub")  # a single file works too
+    assert [(c.tool, c.status) for c in report.checks] == [("epubcheck", "not-run"), ("ace", "not-run")]
+    report = gate.validate(tmp_path, require_all=True)
+    assert [c.status for c in report.checks] == ["not-run"] * 3
+    assert not report.failed and report.ok(require_all=False) and not report.ok()
+    assert report.to_json()["ok"] is False and report.to_json()["counts"]["not-run"] == 3
+    for check in report.checks:
+        assert check.summary.startswith("not run: ") and "install" in check.summary, check
+    assert (
+        "Java not found" in report.checks[0].summary or "pip install 'packager[validate]'" in report.checks[0].summary
+    )
+    assert "--require-all" in gate.format_table(report)
+
+
+def _fake_tool(folder: Path, name: str, script: str) -> None:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+SERIOUS_REPORT = {
+    "earl:result": {"earl:outcome": "fail"},
+    "assertions": [
+        {
+            "earl:testSubject": {"url": "c1.xhtml"},
+            "assertions": [
+                {
+                    "earl:test": {
+                        "earl:impact": "serious",
+                        "dct:title": "color-contrast",
+                        "dct:description": "Ensure enough contrast",
+                        "help": {"url": "http://kb.daisy.org/contrast"},
+                    },
+                    "earl:result": {
+                        "earl:outcome": "fail",
+                        "dct:description": "Low contrast",
+                        "earl:pointer": {"css": ["p"]},
+                    },
+                },
+                {
+                    "earl:test": {"earl:impact": "minor", "dct:title": "region"},
+                    "earl:result": {"earl:outcome": "fail", "dct:description": "Not in a landmark"},
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("case", ["serious", "crash", "timeout"])
+def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
+    if shutil.which("sh") is None or os.name != "posix":
+        pytest.skip("stand-in tools are shell scripts")
+    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
+    bin_dir.mkdir()
+    dist.mkdir()
+    (dist / "book.epub").write_bytes(b"stand-in")
+    (tmp_path / "report.json").write_text(json.dumps(SERIOUS_REPORT))
+    scripts = {
+        "serious": f'mkdir -p "$3" && cp "{tmp_path / "report.json"}" "$3/report.json"\n',
+        "crash": "echo 'Error: boom' >&2\nexit 3\n",
+        "timeout": "exec sleep 30\n",
+    }
+    _fake_tool(bin_dir, "ace-puppeteer", scripts[case])  # called as: ace-puppeteer -f -o OUTDIR EPUB
+    _fake_tool(bin_dir, "node", "exit 0\n")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PUPPETEER_EXECUTABLE_PATH", "/bin/sh")
+    monkeypatch.setattr(gate, "_epubcheck_jar", lambda: None)
+    monkeypatch.setattr(gate, "TIMEOUT", 1)
+    check = gate.validate(dist).checks[1]
+    assert (check.tool, check.status) == ("ace", "failed")
+    if case == "serious":
+        assert check.summary == "0 critical, 1 serious, 1 minor: color-contrast"
+        assert check.messages[0] == {
+            "severity": "serious",
+            "id": "color-contrast",
+            "message": "Ensure enough contrast: Low contrast",
+            "location": "c1.xhtml (p)",
+            "help": "http://kb.daisy.org/contrast",
+        }
+    elif case == "crash":
+        assert check.summary == "crashed: Ace exited with code 3" and "boom" in check.messages[0]["output"]
+    else:
+        assert check.summary == "crashed: Ace timed out after 1 s"
