@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -12,15 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packager import __version__, credits, editions, sharing, sources, themes
 from packager import config as config_module
+from packager import credits, editions, outputdir, sharing, sources, themes
 from packager.assemble import assemble
 from packager.book import Asset, Book
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError, UsageError
 from packager.renderers import Output, RenderContext
-
-MARKER = ".packager.json"  # written into every dist/ packager makes; it lists the files it wrote
 
 
 @dataclass(frozen=True)
@@ -84,17 +81,7 @@ def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
         raise UsageError("is not a folder; pass the folder that holds your Markdown articles", path=source)
     source = source.resolve()
     output = (request.output.expanduser() if request.output else source / "dist").resolve()
-    if output == source or source.is_relative_to(output):
-        raise UsageError(
-            "the output folder would contain the source folder (and replace it); choose another -o", path=output
-        )
-    if output.exists() and not output.is_dir():
-        raise UsageError("output path exists and is not a folder; choose another -o", path=output)
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
-        raise UsageError(
-            "output folder is not empty and was not made by packager; choose another -o or empty it first",
-            path=output,
-        )
+    outputdir.check(source, output)
     return source, output
 
 
@@ -105,19 +92,18 @@ def run(request: BuildRequest) -> BuildResult:
     book, config, theme, diagnostics, epoch = _prepare(request, source, output)
     _fail_if_strict(request, diagnostics)
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".packager-build-", dir=output.parent))
-    try:
-        with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
-            book = _with_cover(book, theme, Path(work))
-            ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
-            outputs = _render(ctx, config.output.formats, request.stage)
-        _fail_if_strict(request, diagnostics)
-        _write_marker(staging, outputs)
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with outputdir.Lock(output):
+        staging = outputdir.staging_folder(output)
+        try:
+            with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
+                book = _with_cover(book, theme, Path(work))
+                ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
+                outputs = _render(ctx, config.output.formats, request.stage)
+            _fail_if_strict(request, diagnostics)
+            outputdir.publish(staging, output, [o.path for o in outputs])
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started)
 
 
@@ -196,24 +182,3 @@ def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
         )
         error.warnings = [{"file": w.path or None, "line": w.line, "message": w.message} for w in diagnostics.warnings]
         raise error
-
-
-def _write_marker(staging: Path, outputs: list[Output]) -> None:
-    marker = {"generator": f"packager {__version__}", "files": sorted(o.path for o in outputs)}
-    (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Put the finished build in place of the old one; the old one is removed only afterwards."""
-    if not output.exists():
-        staging.rename(output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=".packager-old-", dir=output.parent))
-    retired.rmdir()
-    output.rename(retired)
-    try:
-        staging.rename(output)
-    except BaseException:
-        retired.rename(output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

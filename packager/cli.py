@@ -158,3 +158,15 @@ def serve(source, output, port, verbose, no_color) -> None:
         serve_module.serve(build_module.BuildRequest(source=source, output=output), port, click.echo)
     except OSError as error:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}; try another --port") from error
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=".")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
+def clean(source, output) -> None:
+    """Remove what packager wrote into the output folder, and nothing else."""
+    from packager import outputdir
+
+    folder = (output or source / "dist").expanduser()
+    removed = outputdir.clean(folder)
+    click.echo(f"removed {len(removed)} file(s) from {folder}", err=True)

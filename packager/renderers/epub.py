@@ -228,6 +228,8 @@ def _epub_fragment(article: Article, owners: dict[str, Article]) -> str:
         if "admonition" in (admonition.get("class") or "").split():
             admonition.tag = f"{{{XHTML_NS}}}aside"
             admonition.set("role", "note")
+    if len(root) == 0 and not (root.text or "").strip():
+        return ""
     text = etree.tostring(root, encoding="unicode")
     # Drop the wrapper (and the namespace declarations lxml put on it); the template declares them.
     inner = text[text.index(">") + 1 : text.rindex("</div>")]
