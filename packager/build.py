@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from packager import cache, credits, editions, outputdir, sharing, sources, themes
 from packager import config as config_module
-from packager import credits, editions, outputdir, sharing, sources, themes
 from packager.assemble import assemble
 from packager.book import Asset, Book
 from packager.diagnostics import Diagnostics
@@ -29,6 +29,7 @@ class BuildRequest:
     strict: bool = False
     version_label: str | None = None
     progress: Callable[[str], None] | None = None
+    use_cache: bool = True
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -39,11 +40,13 @@ class BuildRequest:
 class BuildResult:
     """What a build produced."""
 
-    book: Book
+    book: Book | None  # None when the previous output was reused unchanged
     output: Path
     outputs: list[Output]
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     seconds: float = 0.0
+    summary: dict = field(default_factory=dict)  # title, slug, version, articles
+    cached: bool = False
 
 
 def _git(source: Path, *args: str) -> str | None:
@@ -89,9 +92,19 @@ def run(request: BuildRequest) -> BuildResult:
     """Build the book described by request and swap the finished dist/ into place."""
     started = time.perf_counter()
     source, output = resolve_paths(request)
+    key = _cache_key(request, source, output)
+    if request.use_cache:
+        previous = cache.lookup(output, key)
+        if previous is not None:
+            return _reuse(previous, output, request, started)
     book, config, theme, diagnostics, epoch = _prepare(request, source, output)
     _fail_if_strict(request, diagnostics)
-
+    summary = {
+        "title": book.title,
+        "slug": book.slug,
+        "version": book.version,
+        "articles": len([a for a in book.articles if not a.is_generated]),
+    }
     with outputdir.Lock(output):
         staging = outputdir.staging_folder(output)
         try:
@@ -100,11 +113,37 @@ def run(request: BuildRequest) -> BuildResult:
                 ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
                 outputs = _render(ctx, config.output.formats, request.stage)
             _fail_if_strict(request, diagnostics)
-            outputdir.publish(staging, output, [o.path for o in outputs])
+            record = {
+                "inputs": key,
+                "summary": summary,
+                "outputs": [{"path": o.path, "kind": o.kind, "pages": o.pages} for o in outputs],
+                "warnings": [{"file": w.path, "line": w.line, "message": w.message} for w in diagnostics.warnings],
+            }
+            outputdir.publish(staging, output, [o.path for o in outputs], record)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started)
+    return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started, summary)
+
+
+def _cache_key(request: BuildRequest, source: Path, output: Path) -> str:
+    """What decides whether the previous output can be reused; the clock only counts when pinned."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH") or _git(source, "log", "-1", "--format=%ct")
+    theme_root = themes.themes_root()
+    return cache.input_key(source, output, (theme_root,), {"epoch": pinned, "label": request.version_label})
+
+
+def _reuse(record: dict, output: Path, request: BuildRequest, started: float) -> BuildResult:
+    """Report the previous build again: same files, same warnings (so --strict still fails)."""
+    diagnostics = Diagnostics()
+    for w in record.get("warnings", []):
+        diagnostics.warn(w.get("file") or "", w.get("message", ""), w.get("line"))
+    _fail_if_strict(request, diagnostics)
+    outputs = [Output(o["path"], o["kind"], o.get("pages")) for o in record.get("outputs", [])]
+    request.stage("inputs unchanged: the previous output is still right")
+    return BuildResult(
+        None, output, outputs, diagnostics, time.perf_counter() - started, record.get("summary", {}), True
+    )
 
 
 @dataclass

@@ -41,8 +41,9 @@ def main() -> None:
 @click.argument("source", type=click.Path(path_type=Path), default=".")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
 @click.option("--version-label", help="Edition label (default: [book] version, else `git describe --tags`).")
+@click.option("--no-cache", is_flag=True, help="Build everything even when the inputs have not changed.")
 @_common
-def build(source, output, version_label, strict, as_json, quiet, verbose, no_color) -> None:
+def build(source, output, version_label, no_cache, strict, as_json, quiet, verbose, no_color) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
     from packager.console import build_report, error_report
@@ -50,7 +51,12 @@ def build(source, output, version_label, strict, as_json, quiet, verbose, no_col
     setup_logging(verbose, quiet or as_json, no_color)
     progress = Progress(enabled=not (quiet or as_json))
     request = build_module.BuildRequest(
-        source=source, output=output, strict=strict, version_label=version_label, progress=progress
+        source=source,
+        output=output,
+        strict=strict,
+        version_label=version_label,
+        progress=progress,
+        use_cache=not no_cache,
     )
     try:
         result = build_module.run(request)
@@ -72,10 +78,10 @@ def build(source, output, version_label, strict, as_json, quiet, verbose, no_col
             if item.kind in ("epub", "pdf", "bundle", "landing"):
                 path = result.output / item.path
                 click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-        articles = len([a for a in result.book.articles if not a.is_generated])
-        click.echo(
-            f"{articles} articles, {len(result.diagnostics.warnings)} warning(s), {result.seconds:.1f} s", err=True
-        )
+        articles = result.summary.get("articles", 0)
+        reused = " (inputs unchanged: output reused)" if result.cached else ""
+        count = len(result.diagnostics.warnings)
+        click.echo(f"{articles} articles, {count} warning(s), {result.seconds:.1f} s{reused}", err=True)
 
 
 @main.command()

@@ -87,12 +87,8 @@ def build_report(result, exit_code: int) -> dict:
     return {
         "ok": exit_code == 0,
         "exit_code": exit_code,
-        "book": {
-            "title": result.book.title,
-            "slug": result.book.slug,
-            "version": result.book.version,
-            "articles": len([a for a in result.book.articles if not a.is_generated]),
-        },
+        "book": result.summary,
+        "cached": result.cached,
         "output": str(result.output),
         "outputs": outputs,
         "warnings": warnings_data(result.diagnostics),

@@ -76,9 +76,9 @@ def written_files(output: Path) -> list[str]:
         return []
 
 
-def publish(staging: Path, output: Path, files: list[str]) -> None:
+def publish(staging: Path, output: Path, files: list[str], record: dict | None = None) -> None:
     """Mark staging as ours, carry over files that are not ours, and swap it in for output."""
-    marker = {"generator": f"packager {__version__}", "files": sorted(files)}
+    marker = {"generator": f"packager {__version__}", "files": sorted(files), **(record or {})}
     (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     if not output.exists():
         staging.rename(output)
