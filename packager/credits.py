@@ -7,6 +7,7 @@ exceptions), checks licences, and appends the Credits back matter.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -272,12 +273,15 @@ def _check_authors(book: Book, diagnostics: Diagnostics) -> None:
 
 def _check_alt_text(book: Book, diagnostics: Diagnostics) -> None:
     for article in book.articles:
-        missing = article.html.count('alt=""')
+        missing = len(_IMAGE_WITHOUT_ALT.findall(article.html))
         if missing:
             diagnostics.warn(
                 article.source,
                 f"{missing} image(s) have no alt text; describe each image for readers who cannot see it",
             )
+
+
+_IMAGE_WITHOUT_ALT = re.compile(r'<img\b[^>]*\balt=""')
 
 
 def _people(book: Book) -> tuple[PersonCredit, ...]:

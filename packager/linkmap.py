@@ -83,3 +83,14 @@ class LinkMap:
             return None
         matches = {slug for page, slug in self._pages.items() if page == tail or page.endswith("/" + tail)}
         return matches.pop() if len(matches) == 1 else None
+
+    def glossary(self, term: str) -> str | None:
+        """Hugo's glossary links, ``[term](g)``: the article of that term in a glossary folder, if the book has it."""
+        words = "-".join(term.lower().split())
+        if not words:
+            return None
+        for key in dict.fromkeys((words, words.removesuffix("s"), words.removesuffix("es"))):
+            found = self._by_suffix("glossary/" + key)
+            if found:
+                return found
+        return None

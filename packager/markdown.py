@@ -1,9 +1,11 @@
 """Render an article's Markdown body to a sanitised, well-formed XHTML fragment.
 
-The pipeline is: Python-Markdown (+ pymdown-extensions) -> nh3 (drops anything
-unsafe) -> lxml (repairs the tree, resolves images and links, makes every id
-unique in the book) -> XML serialisation. The result is valid inside an EPUB
-content document and inside the single HTML document the PDF is made from.
+The pipeline is: preprocess (template syntax a book cannot run) ->
+Python-Markdown (+ pymdown-extensions) -> xhtml.sanitise (nh3 drops anything
+unsafe, lxml and our repairs make it valid) -> the article's own transforms
+(alerts, ids, images, links, notes) -> xhtml.serialise. The result is valid
+inside an EPUB content document and inside the single HTML document the PDF is
+made from.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import markdown as md
-import nh3
 from lxml import etree
-from lxml import html as lxml_html
+from pymdownx.slugs import slugify as github_slugify
 
+from packager import xhtml
 from packager.book import Asset, Heading
 from packager.diagnostics import Diagnostics
 from packager.linkmap import LinkMap
+from packager.preprocess import Page, preprocess
 from packager.slugs import unique
 
 EXTENSIONS = [
@@ -31,7 +34,6 @@ EXTENSIONS = [
     "footnotes",
     "md_in_html",
     "tables",
-    "toc",
     "smarty",
     "admonition",
     "pymdownx.superfences",
@@ -45,95 +47,11 @@ EXTENSIONS = [
 ]
 EXTENSION_CONFIGS = {
     "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
-    "toc": {"permalink": False},
     "smarty": {"smart_angled_quotes": False},
     "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
     "pymdownx.tasklist": {"custom_checkbox": False},
 }
 
-_SAFE_TAGS = {
-    "a",
-    "abbr",
-    "aside",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "section",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "tr",
-    "u",
-    "ul",
-    "var",
-    "wbr",
-    # Form controls are kept only long enough to be turned into static text.
-    "input",
-    "label",
-    "select",
-    "option",
-    "button",
-    "textarea",
-}
-_SAFE_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "style"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "abbr": {"title"},
-    "time": {"datetime"},
-    "input": {"type", "checked", "value"},
-    "option": {"selected"},
-    "details": {"open"},
-}
-_FORM_CONTROLS = {"input", "select", "option", "button", "textarea", "label"}
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -166,16 +84,25 @@ class ArticleContext:
     links: LinkMap
     assets: dict[Path, Asset]  # shared across the book: source file -> embedded asset
     diagnostics: Diagnostics
+    known_lines: dict[str, int] = field(default_factory=dict)  # needle -> body line, where preprocessing knows
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""
+        if needle in self.known_lines:
+            return self.body_line + self.known_lines[needle]
         index = self.body.find(needle) if needle else -1
+        if index < 0 and needle.startswith("/"):  # a Hugo resource packager looked up at the site root
+            index = self.body.find(needle[1:])
         if index < 0:
             return None
         return self.body_line + self.body.count("\n", 0, index)
 
     def warn(self, message: str, needle: str = "") -> None:
         self.diagnostics.warn(self.rel, message, self.line_of(needle))
+
+    def warn_at(self, message: str, body_line: int) -> None:
+        """Warn about line body_line (0-based) of the article's body."""
+        self.diagnostics.warn(self.rel, message, self.body_line + body_line)
 
 
 def _converter() -> md.Markdown:
@@ -184,23 +111,19 @@ def _converter() -> md.Markdown:
 
 def render(ctx: ArticleContext, text: str) -> Rendered:
     """Turn Markdown text into a sanitised XHTML fragment for one article."""
-    raw_html = _converter().convert(text)
-    clean = nh3.clean(
-        raw_html,
-        tags=_SAFE_TAGS,
-        attributes=_SAFE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={"text-align"},
+    page = Page(
+        warn=ctx.warn_at,
+        locate_image=lambda src: _locate_resource(src, ctx),
+        remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
     )
-    root = lxml_html.fragment_fromstring(clean, create_parent="div")
-    _replace_form_controls(root)
-    _drop_invalid_attributes(root)
+    text = preprocess(xhtml.clean_text(text), page)
+    root = xhtml.sanitise(_converter().convert(text))
+    _alerts(root)
     title = _take_leading_title(root)
     _demote_headings(root)
-    _resolve_images(root, ctx)
     _make_figures(root)
+    _resolve_images(root, ctx)
+    _add_ids(root)
     ids, local_ids = _prefix_ids(root, ctx.slug)
     _resolve_links(root, ctx, local_ids)
     _mark_notes(root, ctx.slug)
@@ -209,65 +132,11 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         for el in root.iter("h2", "h3", "h4", "h5", "h6")
         if el.get("id")
     ]
-    body = "".join(_serialise(child) for child in root)
-    if root.text and root.text.strip():
-        body = _escape(root.text) + body
-    return Rendered(html=body, headings=headings, ids=ids, title_from_body=title)
-
-
-def _serialise(el) -> str:
-    return etree.tostring(el, method="xml", encoding="unicode", with_tail=True)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title)
 
 
 def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
-
-
-def _unwrap(el) -> None:
-    """Remove el but keep its text and children in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    el.drop_tag()
-
-
-def _replace_form_controls(root) -> None:
-    """Turn checkboxes into ☐/☑ and unwrap or drop other controls: a book cannot submit a form."""
-    for el in list(root.iter(*_FORM_CONTROLS)):
-        if el.getparent() is None:
-            continue
-        if el.tag == "input" and el.get("type", "").lower() in ("checkbox", "radio"):
-            checked = el.get("checked") is not None
-            mark = etree.Element("span", {"class": "task-mark"})
-            mark.text = ("\u2611" if checked else "\u2610") + " "
-            mark.tail = el.tail
-            el.getparent().replace(el, mark)
-        elif el.tag in ("input", "textarea", "select"):
-            el.drop_tree()
-        else:  # label, button, option
-            el.drop_tag()
-
-
-def _drop_invalid_attributes(root) -> None:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        style = el.get("style")
-        if style is not None:
-            match = re.fullmatch(r"\s*text-align:\s*(left|right|center|justify)\s*;?\s*", style)
-            if match:
-                el.set("style", f"text-align: {match.group(1)}")
-            else:
-                del el.attrib["style"]
-        for name in list(el.attrib):
-            if not el.get(name):
-                if name in ("alt",):
-                    continue
-                del el.attrib[name]
 
 
 def _take_leading_title(root) -> str | None:
@@ -276,7 +145,7 @@ def _take_leading_title(root) -> str | None:
     if first is None or first.tag != "h1" or (root.text and root.text.strip()):
         return None
     title = _text(first)
-    first.drop_tree()
+    xhtml.drop_tree(first)
     return title
 
 
@@ -384,23 +253,103 @@ def asset_name(rel: str) -> str:
 
 
 def _make_figures(root) -> None:
-    """An image alone in a paragraph, with a title, becomes a figure with that caption."""
+    """An image alone in a paragraph (or alone in a link there), with a title, becomes a captioned figure."""
     for p in list(root.iter("p")):
-        children = [c for c in p if isinstance(c.tag, str)]
-        if len(children) != 1 or children[0].tag != "img" or (p.text or "").strip() or (children[0].tail or "").strip():
+        holder = _only_child(p)
+        img = _only_child(holder) if holder is not None and holder.tag == "a" else holder
+        if img is None or img.tag != "img":
             continue
-        img = children[0]
         caption = (img.get("title") or "").strip()
         if not caption:
             continue
         del img.attrib["title"]
         figure = etree.Element("figure")
-        img.tail = None
-        figure.append(img)
+        holder.tail = None
+        figure.append(holder)
         figcaption = etree.SubElement(figure, "figcaption")
         figcaption.text = caption
         figure.tail = p.tail
         p.getparent().replace(p, figure)
+
+
+def _only_child(el):
+    """The one child element of el when el holds nothing else, else None."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if len(children) != 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+        return None
+    return children[0]
+
+
+_ALERT = re.compile(r"\s*\[!(\w+)\]([+-]?)[ \t]*")
+ALERTS = {"note", "tip", "important", "warning", "caution", "danger", "details"}
+
+
+def _alerts(root) -> None:
+    """GitHub alerts (> [!NOTE]) become the admonitions `!!! note` makes; [!NOTE]- / + fold, as in Obsidian."""
+    for quote in list(root.iter("blockquote")):
+        first = next((c for c in quote if isinstance(c.tag, str)), None)
+        match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+        if not match or match.group(1).lower() not in ALERTS or (quote.text or "").strip():
+            continue
+        kind, fold = match.group(1).lower(), match.group(2)
+        first.text = first.text[match.end() :]
+        title = _first_line(first)
+        if kind == "details" or fold:
+            box = etree.Element("details", {} if kind == "details" else {"class": f"admonition {kind}"})
+            head = etree.SubElement(box, "summary", {} if kind == "details" else {"class": "admonition-title"})
+        else:
+            box = etree.Element("div", {"class": f"admonition {kind}"})
+            head = etree.SubElement(box, "p", {"class": "admonition-title"})
+        if fold == "+":
+            box.set("open", "open")
+        head.text = (title.text or "").lstrip()
+        head.extend(list(title))
+        if not _text(head):
+            head.text = kind.capitalize()
+        if not (first.text or "").strip() and len(first) == 0:
+            quote.remove(first)
+        box.extend(list(quote))
+        box.tail = quote.tail
+        quote.getparent().replace(quote, box)
+
+
+def _first_line(p):
+    """Take the first line of a paragraph out of it, into a <span> (its text and inline elements)."""
+    holder = etree.Element("span")
+    head, newline, rest = (p.text or "").partition("\n")
+    holder.text, p.text = head, rest if newline else None
+    if newline:
+        return holder
+    for child in list(p):
+        if child.tag == "br":
+            p.text = (child.tail or "").lstrip("\n")
+            p.remove(child)
+            return holder
+        head, newline, rest = (child.tail or "").partition("\n")
+        child.tail = head
+        holder.append(child)
+        if newline:
+            p.text = rest
+            return holder
+    return holder
+
+
+_github_slug = github_slugify(case="lower")
+
+
+def _add_ids(root) -> None:
+    """Ids for headings and definition terms, as GitHub and Hugo make them: links written for those sites work."""
+    taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "dt"):
+        if el.get("id"):
+            continue
+        base = _github_slug(_text(el), "-") or ("term" if el.tag == "dt" else "section")
+        new, n = base, 0
+        while new in taken:
+            n += 1
+            new = f"{base}-{n}"
+        taken.add(new)
+        el.set("id", new)
 
 
 def _prefix_ids(root, slug: str) -> tuple[set[str], dict[str, str]]:
@@ -424,7 +373,8 @@ def _prefix_ids(root, slug: str) -> tuple[set[str], dict[str, str]]:
 
 
 def _id_safe(value: str) -> str:
-    return re.sub(r"\s+", "-", value.strip()) or "id"
+    """Letters, digits and -_.: only: every id and #fragment stays a plain, valid URL fragment."""
+    return re.sub(r"[^\w.:-]+", "-", value.strip()).strip("-") or "id"
 
 
 def _resolve_links(root, ctx: ArticleContext, local_ids: dict[str, str]) -> None:
@@ -432,30 +382,58 @@ def _resolve_links(root, ctx: ArticleContext, local_ids: dict[str, str]) -> None
     for a in list(root.iter("a")):
         href = (a.get("href") or "").strip()
         if not href:
-            if a.get("href") is not None:
-                del a.attrib["href"]
+            a.attrib.pop("href", None)
+            if not a.get("id"):
+                xhtml.drop_tag(a)  # nowhere to go (e.g. a template call that could not run): its text stays
             continue
-        parts = urlsplit(href)
-        if parts.scheme in ("http", "https", "mailto"):
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            parts = None
+        if parts is not None and parts.scheme in ("http", "https", "mailto"):
+            url = xhtml.safe_url(href)
+            if url is None:
+                ctx.warn(f"link {href} is not a valid URL; the link was removed, its text kept", href)
+                xhtml.drop_tag(a)
+            else:
+                a.set("href", url)
             continue
-        if parts.scheme or parts.netloc:
+        if parts is None or parts.scheme or parts.netloc:
             ctx.warn(f"link {href} uses an unsupported scheme; the link was removed, its text kept", href)
-            a.drop_tag()
+            xhtml.drop_tag(a)
             continue
         if not parts.path:
             fragment = unquote(parts.fragment)
             target = local_ids.get(fragment) or (f"{ctx.slug}--{_id_safe(fragment)}" if fragment else ctx.slug)
             a.set("href", "#" + target)
             continue
+        if href == "g":  # Hugo's glossary link: [term](g)
+            target_slug = ctx.links.glossary(_text(a))
+            if target_slug is None:
+                xhtml.drop_tag(a)
+            else:
+                a.set("href", "#" + target_slug)
+            continue
         target_slug = ctx.links.resolve(ctx.rel, unquote(parts.path))
         if target_slug is None:
             ctx.warn(
                 f"link {href} does not point at an article in this book; the link was removed, its text kept", href
             )
-            a.drop_tag()
+            xhtml.drop_tag(a)
             continue
         fragment = unquote(parts.fragment)
         a.set("href", "#" + (f"{target_slug}--{_id_safe(fragment)}" if fragment else target_slug))
+
+
+def _locate_resource(src: str, ctx: ArticleContext) -> str:
+    """Hugo looks a shortcode's image up beside the page, then among the site's global resources."""
+    path = unquote(src.split("?", 1)[0].split("#", 1)[0])
+    if not path or path.startswith("/") or re.match(r"[A-Za-z][\w+.-]*:", path):
+        return src
+    beside = (ctx.source_dir / posixpath.dirname(ctx.rel) / path).resolve()
+    if beside.is_relative_to(ctx.source_dir.resolve()) and beside.is_file():
+        return src
+    return "/" + src.removeprefix("./") if "/" in path.strip("./") else src
 
 
 def _mark_notes(root, slug: str) -> None:
