@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,7 +21,7 @@ import markdown as md
 from lxml import etree
 from pymdownx.slugs import slugify as github_slugify
 
-from packager import xhtml
+from packager import typography, xhtml
 from packager.book import Asset, Heading
 from packager.diagnostics import Diagnostics
 from packager.linkmap import LinkMap
@@ -28,17 +29,14 @@ from packager.preprocess import Page, preprocess
 from packager.slugs import unique
 
 EXTENSIONS = [
-    "abbr",
     "attr_list",
     "def_list",
     "footnotes",
     "md_in_html",
     "tables",
-    "smarty",
     "admonition",
     "pymdownx.superfences",
     "pymdownx.highlight",
-    "pymdownx.inlinehilite",
     "pymdownx.tasklist",
     "pymdownx.tilde",
     "pymdownx.caret",
@@ -47,7 +45,6 @@ EXTENSIONS = [
 ]
 EXTENSION_CONFIGS = {
     "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
-    "smarty": {"smart_angled_quotes": False},
     "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
     "pymdownx.tasklist": {"custom_checkbox": False},
 }
@@ -105,8 +102,17 @@ class ArticleContext:
         self.diagnostics.warn(self.rel, message, self.body_line + body_line)
 
 
+_LOCAL = threading.local()
+
+
 def _converter() -> md.Markdown:
-    return md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml")
+    """One Markdown instance per thread, reset between articles: building one costs more than a short article."""
+    converter = getattr(_LOCAL, "converter", None)
+    if converter is None:
+        converter = _LOCAL.converter = md.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml"
+        )
+    return converter.reset()
 
 
 def render(ctx: ArticleContext, text: str) -> Rendered:
@@ -118,6 +124,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     )
     text = preprocess(xhtml.clean_text(text), page)
     root = xhtml.sanitise(_converter().convert(text))
+    typography.smarten(root)
     _alerts(root)
     title = _take_leading_title(root)
     _demote_headings(root)
