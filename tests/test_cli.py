@@ -68,22 +68,6 @@ def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
-def test_help_and_cli_import_do_not_load_renderer_libraries():
-    code = (
-        "import sys, packager.cli\n"
-        "from click.testing import CliRunner\n"
-        "r = CliRunner().invoke(packager.cli.main, ['--help'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "r = CliRunner().invoke(packager.cli.main, ['build', '--help'])\n"
-        "assert r.exit_code == 0, r.output\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'ebooklib'))\n"
-        "print(','.join(heavy))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
-
-
 @pytest.mark.parametrize("bad", ["yesterday", "12.5", "-1"])
 def test_invalid_source_date_epoch_is_a_clear_error(tmp_path, bad):
     import os
