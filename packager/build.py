@@ -30,6 +30,7 @@ class BuildRequest:
     version_label: str | None = None
     progress: Callable[[str], None] | None = None
     use_cache: bool = True
+    jobs: int | None = None  # worker processes for the PDF (--jobs); None: one per core
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -110,7 +111,9 @@ def run(request: BuildRequest) -> BuildResult:
         try:
             with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
                 book = _with_cover(book, theme, Path(work))
-                ctx = RenderContext(book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch)
+                ctx = RenderContext(
+                    book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch, jobs=request.jobs
+                )
                 outputs = _render(ctx, config.output.formats, request.stage)
             _fail_if_strict(request, diagnostics)
             record = {

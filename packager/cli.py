@@ -42,8 +42,15 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
 @click.option("--version-label", help="Edition label (default: [book] version, else `git describe --tags`).")
 @click.option("--no-cache", is_flag=True, help="Build everything even when the inputs have not changed.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that lay out the PDF at once (default: one per core). The output is the same for any value.",
+)
 @_common
-def build(source, output, version_label, no_cache, strict, as_json, quiet, verbose, no_color) -> None:
+def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet, verbose, no_color) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
     from packager.console import build_report, error_report
@@ -57,6 +64,7 @@ def build(source, output, version_label, no_cache, strict, as_json, quiet, verbo
         version_label=version_label,
         progress=progress,
         use_cache=not no_cache,
+        jobs=jobs,
     )
     try:
         result = build_module.run(request)

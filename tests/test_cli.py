@@ -108,3 +108,9 @@ def test_example_builds_from_the_command_line(tmp_path):
         "CITATION.cff", "SHA256SUMS", "assets", "credits.json", "feed.xml", "give-it-away.epub", "give-it-away.pdf",
         "give-it-away.zip", "index.html", "manifest.json", "robots.txt", "share-mastodon.html", "sitemap.xml",
     ]
+
+
+def test_jobs_must_be_a_positive_number():
+    result = packager("build", str(EXAMPLE), "--jobs", "0")
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert "--jobs" in result.stderr and "Traceback" not in result.stderr

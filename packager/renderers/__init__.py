@@ -19,6 +19,7 @@ class RenderContext:
     destination: Path
     diagnostics: Diagnostics
     epoch: int  # seconds since 1970, the build time used in every output
+    jobs: int | None = None  # worker processes for the PDF; None: one per core. Never changes the output.
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,166 @@
+"""Lay out one part of the book with WeasyPrint: what a PDF worker process runs.
+
+Everything here takes and returns plain data (strings, bytes, tuples), so that
+it can run in a worker process of ``renderers/pdf.py``'s pool, or in the
+building process itself when there is one job.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+ASSET_SCHEME = "packager-asset:"
+PX_TO_PT = 0.75  # WeasyPrint lays pages out in CSS px (96/in); PDF user space is in points (72/in)
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One HTML document to lay out: the book's front matter, or a run of its articles."""
+
+    html: str
+    assets: dict[str, tuple[str, str]]  # href -> (file path, media type): the only files it may load
+    identifier: bytes  # the PDF file identifier, the same for every part
+    tag: str = ""  # prefix for the table-header ids of this part, unique in the merged book
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """One outline entry as WeasyPrint found it: its CSS bookmark-level, not yet nested."""
+
+    level: int
+    label: str
+    page: int  # 0-based, in the part
+    x: float  # PDF points, origin at the bottom left
+    y: float
+    state: str  # "open" or "closed"
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """What the merge needs of a laid-out part: its objects, written out, and where things are in it."""
+
+    objects: object  # pdf_merge.PortablePart: the part's objects, ready to be numbered into the book
+    pages: int
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page that holds it
+    bookmarks: tuple[Bookmark, ...] = ()
+
+
+@dataclass(frozen=True)
+class FooterProbe:
+    """A few pages laid out with the theme's page style, to learn how it draws page numbers."""
+
+    pdf: bytes
+    margin_box: str | None  # e.g. "@bottom-center": the one margin box that shows the page number
+
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": False}
+
+
+def options(identifier: bytes) -> dict:
+    """WeasyPrint's options for every PDF packager writes."""
+    return {**PDF_OPTIONS, "pdf_identifier": identifier}
+
+
+def url_fetcher(assets: dict[str, tuple[str, str]]):
+    """A WeasyPrint URL fetcher that serves only the book's own assets: no network, nothing outside SOURCE."""
+    import weasyprint.urls
+
+    class AssetFetcher(weasyprint.urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(ASSET_SCHEME):
+                asset = assets.get(unquote(url[len(ASSET_SCHEME) :]))
+                if asset is not None:
+                    path, media_type = asset
+                    return weasyprint.urls.URLFetcherResponse(
+                        url, body=Path(path).read_bytes(), headers={"Content-Type": media_type}
+                    )
+            raise ValueError(f"packager does not load {url!r} into a book")
+
+    return AssetFetcher()
+
+
+def render_part(job: PartJob) -> PartResult:
+    """Lay out and write one part; keep what the merge needs to know about it."""
+    import weasyprint
+
+    opts = options(job.identifier)
+    document = weasyprint.HTML(string=job.html, url_fetcher=url_fetcher(job.assets)).render(**opts)
+    anchors: dict[str, int] = {}
+    bookmarks = []
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+        for level, label, (x, y), state in page.bookmarks:
+            bookmarks.append(Bookmark(level, label, number, x * PX_TO_PT, (page.height - y) * PX_TO_PT, state))
+    finisher = _table_ids_prefixer(job.tag) if job.tag else None
+    pdf = document.write_pdf(finisher=finisher, **opts)
+    pages = len(document.pages)
+    del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
+    from packager.renderers.pdf_merge import portable
+
+    return PartResult(objects=portable(pdf), pages=pages, anchors=anchors, bookmarks=tuple(bookmarks))
+
+
+def _table_ids_prefixer(tag: str):
+    """Make the ids WeasyPrint gives table headers (object number, row, column) unique across parts."""
+    import pydyf
+
+    def finisher(document, pdf) -> None:
+        for obj in pdf.objects:
+            if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/StructElem":
+                continue
+            if isinstance(obj.get("ID"), pydyf.String):
+                obj["ID"] = pydyf.String(f"{tag}{obj['ID'].string}")
+            attributes = obj.get("A")
+            if isinstance(attributes, pydyf.Dictionary) and isinstance(attributes.get("Headers"), pydyf.Array):
+                attributes["Headers"] = pydyf.Array(
+                    pydyf.String(f"{tag}{h.string}") if isinstance(h, pydyf.String) else h
+                    for h in attributes["Headers"]
+                )
+
+    return finisher
+
+
+PROBE_PAGES = 10  # pages 1 to 10 draw every digit, and numbers of one and of two digits
+
+
+def probe_footer(css: str, identifier: bytes) -> FooterProbe:
+    """Lay out PROBE_PAGES identical article pages and find the margin box that holds the page number."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    body = '<section class="article"><p>.</p></section>' * PROBE_PAGES
+    html = f'<!DOCTYPE html><html lang="en"><head><title>probe</title><style>{css}</style></head><body>{body}</body></html>'
+    opts = options(identifier)
+    document = weasyprint.HTML(string=html, url_fetcher=url_fetcher({})).render(**opts)
+    found: set[str | None] = set()
+    try:  # WeasyPrint's page boxes are not public API: when they change, the book is laid out in one go
+        for number, page in enumerate(document.pages, start=1):
+            holders = [
+                box.at_keyword
+                for box in page._page_box.children
+                if isinstance(box, boxes.MarginBox) and _text(box, boxes).strip() == str(number)
+            ]
+            found.add(holders[0] if len(holders) == 1 else None)
+    except AttributeError:
+        found.add(None)
+    margin_box = found.pop() if len(found) == 1 and len(document.pages) == PROBE_PAGES else None
+    return FooterProbe(pdf=document.write_pdf(uncompressed_pdf=True, **opts), margin_box=margin_box)
+
+
+def _text(box, boxes) -> str:
+    return "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
+
+
+def init_worker(levels: dict[str, int]) -> None:
+    """Start a worker: WeasyPrint and fontTools log at the levels the building process set.
+
+    Ctrl-C is for the building process, which stops the workers itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)

@@ -1,0 +1,293 @@
+"""A PDF laid out in parts by worker processes and merged equals the single render in all a reader meets.
+
+One generated book of 60 short articles (headings, a footnote, a link to the next
+article and one to a heading half the book away, a link inside the article) is
+built three times: in one go (the reference), in parts of ~12 pages with two
+worker processes, and in the same parts in this process (jobs=1).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from packager.renderers import pdf, pdf_merge
+
+from conftest import book_file, build_into
+from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, qpdf_check
+
+ARTICLES = 60
+CHUNK_PAGES = 12  # ~10 parts for this book
+
+WORDS = ["archive", "author", "book", "chapter", "copy", "draft", "edition", "figure", "guide", "idea", "index"]
+WORDS += ["journal", "layout", "lesson", "licence", "margin", "method", "note", "page", "paper", "plan", "reader"]
+
+
+def _sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+
+
+def _paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(_sentence(rng) for _ in range(sentences))
+
+
+def make_book(root: Path, articles: int = ARTICLES, seed: int = 3) -> Path:
+    """A deterministic book: every article 1–2 pages with h2/h3, a footnote and links near and far."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    (root / "packager.toml").write_text(
+        '[book]\ntitle = "Sixty Short Pieces"\nauthors = ["Ada Tester", "Bo Checker"]\nlanguage = "en"\n'
+        'license = "CC-BY-4.0"\ndescription = "Generated to compare PDF renders."\n'
+        'keywords = ["testing", "parts"]\n\n[output]\nformats = ["pdf"]\n',
+        encoding="utf-8",
+    )
+    for i in range(articles):
+        near, far = (i + 1) % articles, (i + articles // 2) % articles
+        lines = [f'---\ntitle: "Piece {i:02d}: {rng.choice(WORDS)} and {rng.choice(WORDS)}"\nweight: {i + 1}\n---\n']
+        lines.append(
+            _paragraph(rng, 4)
+            + f" See [the next piece](piece-{near:02d}.md) and [details far away](piece-{far:02d}.md#details).[^note]\n"
+        )
+        for h in range(2):
+            lines.append(f"## Part {h + 1} of piece {i:02d}\n\n{_paragraph(rng, rng.randint(3, 6))}\n")
+            lines.append(f"### A smaller part {h + 1}\n\n{_paragraph(rng, rng.randint(2, 5))}\n")
+        lines.append(
+            f"## Details {{#details}}\n\n{_paragraph(rng, 4)} Back to [the first part](#part-1-of-piece-{i:02d}).\n"
+        )
+        lines.append(f"\n[^note]: A footnote of piece {i:02d}: {_sentence(rng)}\n")
+        (root / f"piece-{i:02d}.md").write_text("\n".join(lines), encoding="utf-8")
+    return root
+
+
+def _build(source: Path, output: Path, monkeypatch, *, jobs: int, split: bool):
+    """Build with the given job count, in parts of CHUNK_PAGES pages or in one go; record merges."""
+    merges: list = []
+    real_merge = pdf_merge.merge
+
+    def merge(*args, **kwargs):
+        merges.append(args)
+        return real_merge(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf_merge, "merge", merge)
+        patch.setattr(pdf, "CHUNK_PAGES", CHUNK_PAGES)
+        patch.setattr(pdf, "MIN_SPLIT_PAGES", 2 * CHUNK_PAGES if split else 10**9)
+        result = build_into(source, output, jobs=jobs)
+    assert bool(merges) == split, "the book was not laid out the way the test asked"
+    return result
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """(single render, parts with 2 workers, parts in this process): each build's PDF path and the book."""
+    root = tmp_path_factory.mktemp("parallel")
+    source = make_book(root / "source")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        single = _build(source, root / "single", monkeypatch, jobs=2, split=False)
+        parts = _build(source, root / "parts", monkeypatch, jobs=2, split=True)
+        inline = _build(source, root / "inline", monkeypatch, jobs=1, split=True)
+    return book_file(single, ".pdf"), book_file(parts, ".pdf"), book_file(inline, ".pdf"), single.book
+
+
+def test_the_book_really_is_cut_into_several_parts(builds):
+    book = builds[3]
+    assert len(pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)) >= 6
+
+
+def test_same_pages_and_text_on_every_page(builds):
+    single, parts, _, _ = builds
+    expected, got = pdftotext_pages(single), pdftotext_pages(parts)
+    assert len(got) == len(expected)
+    for number, (want, have) in enumerate(zip(expected, got, strict=True), start=1):
+        assert have == want, f"page {number} differs"
+
+
+def test_same_metadata_and_tagged(builds):
+    single, parts, _, _ = builds
+    keys = ("Title", "Subject", "Keywords", "Author", "Creator", "Producer", "CreationDate", "ModDate", "Pages")
+    expected, got = pdfinfo(single), pdfinfo(parts)
+    assert {k: got.get(k) for k in keys} == {k: expected.get(k) for k in keys}
+    assert got["Tagged"] == "yes"
+    assert got["Keywords"] == "testing, parts"
+
+
+def test_same_file_identifier_and_catalog(builds):
+    import pikepdf
+
+    single, parts, _, _ = builds
+    with pikepdf.open(single) as one, pikepdf.open(parts) as other:
+        assert bytes(other.trailer.ID[0]) == bytes(one.trailer.ID[0])
+        assert str(other.Root.Lang) == str(one.Root.Lang) == "en"
+        assert bool(other.Root.MarkInfo.Marked) and bool(other.Root.ViewerPreferences.DisplayDocTitle)
+        assert other.Root.Metadata.read_bytes() == one.Root.Metadata.read_bytes()  # XMP: PDF/UA-1 identification
+
+
+def test_same_outline(builds):
+    single, parts, _, book = builds
+    outline = pdf_outline(parts)
+    assert outline == pdf_outline(single)
+    assert [title for level, title, page in outline if level == 1][:2] == ["Contents", book.articles[0].title]
+
+
+def _contents(pages: list[str]) -> list[tuple[str, int]]:
+    """The contents page(s) as (title, page number), in order."""
+    start = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    entries = []
+    for text in pages[start : start + 3]:
+        for line in text.splitlines():
+            match = re.match(r"^(.*?)[\s.]*?(\d+)\s*$", line.strip())
+            if match and match.group(1).strip(" .") and line.strip() != "Contents":
+                entries.append((match.group(1).rstrip(" .").strip(), int(match.group(2))))
+    return entries
+
+
+def test_contents_page_numbers_are_right(builds):
+    single, parts, _, book = builds
+    pages = pdftotext_pages(parts)
+    entries = _contents(pages)
+    assert entries == _contents(pdftotext_pages(single))
+    titles = [a.title for a in book.articles]
+    assert [title for title, _ in entries] == titles
+    for title, number in entries:
+        body = " ".join(pages[number - 1].split())
+        assert title in body[: len(title) + 40], f"{title!r} is not at the top of page {number}"
+        assert body.rstrip().endswith(str(number)), f"page {number} does not show its number at the foot"
+
+
+def _internal_links(path: Path) -> list[tuple[int, int]]:
+    """(page the link is on, page it goes to) of every internal link, in page order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    links = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            target = annotation.get("/Dest")
+            action = annotation.get("/A")
+            if target is None and action is not None and action.get("/S") == "/GoTo":
+                target = action["/D"]
+            if target is None:
+                assert action is not None and not str(action.get("/URI")).startswith(pdf_merge.XREF_SCHEME)
+                continue
+            if isinstance(target, str):
+                target = reader.named_destinations[target]
+                links.append((number, reader.get_destination_page_number(target) + 1))
+            else:
+                links.append((number, reader.get_page_number(target[0].get_object()) + 1))
+    return links
+
+
+def test_same_internal_links(builds):
+    single, parts, _, _ = builds
+    links = _internal_links(parts)
+    # Per article: next piece, a heading half a book away, its own first part; plus the contents.
+    assert len(links) >= 4 * ARTICLES
+    assert links == _internal_links(single)
+
+
+def _structure(path: Path):
+    """The structure tree as nested (role, page, kids), and the parent-tree problems found."""
+    import pikepdf
+
+    problems = []
+    with pikepdf.open(path) as doc:
+        pages = {page.objgen: i for i, page in enumerate(doc.pages)}
+        root = doc.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+        def walk(element, parent, page):
+            if element.P.objgen != parent.objgen:
+                problems.append(f"/P of a {element.S} is not its parent")
+            page = pages[element.Pg.objgen] if "/Pg" in element else page
+            kids = element.get("/K", pikepdf.Array())
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            shape = []
+            for kid in kids:
+                if not isinstance(kid, pikepdf.Dictionary):
+                    shape.append(("mcid", page))
+                elif kid.get("/Type") == "/OBJR":
+                    shape.append(("link", pages[kid.Pg.objgen]))
+                else:
+                    shape.append(walk(kid, element, page))
+            return (str(element.S), page, tuple(shape))
+
+        shape = walk(root.K[0], root, None)
+        for number, page in enumerate(doc.pages):
+            if int(page.StructParents) not in tree:
+                problems.append(f"page {number + 1} has no parent-tree entry")
+            for annotation in page.get("/Annots", []):
+                element = tree.get(int(annotation.StructParent))
+                if element is None or not any(
+                    k.get("/Obj") == annotation for k in element.K if isinstance(k, pikepdf.Dictionary)
+                ):
+                    problems.append(f"a link on page {number + 1} is not in the structure tree")
+        if "/ParentTreeNextKey" in root:
+            assert int(root.ParentTreeNextKey) > max(tree)
+    return shape, problems
+
+
+def test_same_structure_tree(builds):
+    single, parts, _, _ = builds
+    expected, _ = _structure(single)
+    shape, problems = _structure(parts)
+    assert problems == []
+    assert shape == expected
+
+
+def test_tools_find_nothing_wrong(builds):
+    _, parts, _, _ = builds
+    code, output = qpdf_check(parts)
+    assert code == 0, output
+    fonts = pdffonts(parts)
+    assert fonts and [f["name"] for f in fonts if not f["emb"]] == []
+
+
+def test_same_bytes_whatever_the_job_count(builds):
+    _, parts, inline, _ = builds
+    assert parts.read_bytes() == inline.read_bytes()
+
+
+def test_plan_depends_on_the_articles_only(builds):
+    book = builds[3]
+    plan = pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
+    assert [i for run in plan for i in run] == list(range(len(book.articles)))
+    assert plan == pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
+    assert pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=10**9) == [range(len(book.articles))]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "@page :left { margin-left: 20mm; }",
+        "@page { @bottom-right { content: counter(page) ' of ' counter(pages); } }",
+        "h1 { break-before: right; }",
+        "a[href^='#']::after { content: ' (p. ' target-counter(attr(href), page) ')'; }",
+        "@page wide { size: A4 landscape; }",
+        "h2 a::after { content: ' (' target-text(attr(href)) ')'; }",
+    ],
+)
+def test_themes_that_parts_cannot_reproduce_get_the_single_render(rule, tmp_path):
+    from packager import themes
+
+    (tmp_path / "theme" / "pdf").mkdir(parents=True)
+    default = themes.load("default", tmp_path)
+    (tmp_path / "theme" / "pdf" / "print.css").write_text(default.read_text("pdf/print.css") + "\n" + rule)
+
+    class Context:
+        theme = themes.load("default", tmp_path)
+
+    assert pdf.parts_unsupported(Context()) is not None
+
+
+def test_the_default_theme_can_be_rendered_in_parts(tmp_path):
+    from packager import themes
+
+    class Context:
+        theme = themes.load("default", tmp_path)
+
+    assert pdf.parts_unsupported(Context()) is None
