@@ -111,10 +111,19 @@ def run(request: BuildRequest) -> BuildResult:
         try:
             with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
                 book = _with_cover(book, theme, Path(work))
+                parts = _part_cache(request)
                 ctx = RenderContext(
-                    book=book, theme=theme, destination=staging, diagnostics=diagnostics, epoch=epoch, jobs=request.jobs
+                    book=book,
+                    theme=theme,
+                    destination=staging,
+                    diagnostics=diagnostics,
+                    epoch=epoch,
+                    jobs=request.jobs,
+                    cache=parts,
                 )
                 outputs = _render(ctx, config.output.formats, request.stage)
+                if parts is not None:
+                    parts.trim()
             _fail_if_strict(request, diagnostics)
             record = {
                 "inputs": key,
@@ -127,6 +136,14 @@ def run(request: BuildRequest) -> BuildResult:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started, summary)
+
+
+def _part_cache(request: BuildRequest):
+    """The cache of laid-out PDF parts: read unless --no-cache, written always (None when disabled)."""
+    from packager.partcache import PartCache, default_folder
+
+    folder = default_folder()
+    return PartCache(folder, read=request.use_cache) if folder is not None else None
 
 
 def _cache_key(request: BuildRequest, source: Path, output: Path) -> str:

@@ -27,6 +27,18 @@ def corpus(name: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _part_cache_folder(tmp_path_factory):
+    """Keep laid-out PDF parts in a folder of this test session, never in the user's cache."""
+    previous = os.environ.get("PACKAGER_CACHE_DIR")
+    os.environ["PACKAGER_CACHE_DIR"] = str(tmp_path_factory.mktemp("part-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PACKAGER_CACHE_DIR", None)
+    else:
+        os.environ["PACKAGER_CACHE_DIR"] = previous
+
+
 def build_into(source: Path, output: Path, **options):
     """Build source into output with a fixed SOURCE_DATE_EPOCH."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from packager.book import Book
 from packager.diagnostics import Diagnostics
+from packager.partcache import PartCache
 from packager.themes import Theme
 
 
@@ -20,6 +21,7 @@ class RenderContext:
     diagnostics: Diagnostics
     epoch: int  # seconds since 1970, the build time used in every output
     jobs: int | None = None  # worker processes for the PDF; None: one per core. Never changes the output.
+    cache: PartCache | None = None  # laid-out PDF parts kept between builds; None: no cache
 
 
 @dataclass(frozen=True)

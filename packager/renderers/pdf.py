@@ -54,6 +54,8 @@ CHUNK_PAGES = 60
 #: A book shorter than this many (estimated) pages is laid out in one go: cutting it
 #: would gain less than the parts' fixed costs (probe, front matter, merge).
 MIN_SPLIT_PAGES = 2 * CHUNK_PAGES
+#: On average one article in this many may end a part (see plan_parts).
+CUT_EVERY = 3
 #: Estimated characters of article HTML per page of the default A5 layout (measured:
 #: ~1,850 on generated prose with tables and code, ~1,750 on opensource.guide); it only sizes the parts.
 HTML_CHARS_PER_PAGE = 1900
@@ -215,7 +217,11 @@ def estimated_pages(article: Article) -> float:
 def plan_parts(articles, chunk_pages: float | None = None, min_split_pages: float | None = None) -> list[range]:
     """Cut the articles into runs of about chunk_pages estimated pages; one run when the book is short.
 
-    Depends on the articles only (never on the number of jobs), so the output does not either.
+    A run ends after an article whose anchor hashes to a cut point once it holds
+    half of chunk_pages, or at one and a half chunk_pages in any case. Cutting by
+    content keeps the other runs, and so their cached layout, when one article
+    grows or shrinks. Depends on the articles only (never on the number of jobs),
+    so the output does not either.
     """
     chunk_pages = CHUNK_PAGES if chunk_pages is None else chunk_pages
     min_split_pages = MIN_SPLIT_PAGES if min_split_pages is None else min_split_pages
@@ -225,14 +231,23 @@ def plan_parts(articles, chunk_pages: float | None = None, min_split_pages: floa
     parts: list[range] = []
     start, filled = 0, 0.0
     for i, size in enumerate(sizes):
-        if i > start and filled + size > chunk_pages:
+        if i > start and filled + size > chunk_pages * 1.5:
             parts.append(range(start, i))
             start, filled = i, 0.0
         filled += size
-    parts.append(range(start, len(articles)))
+        if filled >= chunk_pages / 2 and _cut_point(articles[i].anchor):
+            parts.append(range(start, i + 1))
+            start, filled = i + 1, 0.0
+    if start < len(articles):
+        parts.append(range(start, len(articles)))
     if len(parts) > 1 and sum(sizes[i] for i in parts[-1]) < chunk_pages / 4:
         parts[-2:] = [range(parts[-2].start, parts[-1].stop)]  # no tiny last part
     return parts
+
+
+def _cut_point(anchor: str) -> bool:
+    """One article in CUT_EVERY may end a run: chosen by its anchor, so the choice never moves."""
+    return int.from_bytes(hashlib.sha256(anchor.encode("utf-8")).digest()[:4], "big") % CUT_EVERY == 0
 
 
 _UNSUPPORTED_CSS = [
@@ -280,7 +295,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
 
     with _executor(min(jobs, len(plan))) as pool:
         css = stylesheet(ctx.theme, "pdf/print.css")
-        probe = pool.submit(worker.probe_footer, css, identifier)
+        probe = _probe(pool, ctx.cache, css, identifier)
         numbers = _page_number_style(probe.result()) if probe.done() else None  # done: no worker processes
 
         # Every article's PDF-ready tree, and which part holds which id.
@@ -298,11 +313,13 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
                 articles.append(_PdfArticle(book.articles[i], _serialize(trees[i])))
                 trees[i] = None  # the parts' HTML is all this process keeps of the articles
             html = book_html(ctx, part="articles", articles=articles, css=articles_css(css))
-            futures.append(pool.submit(worker.render_part, PartJob(html, assets, identifier, tag=f"p{index + 1}-")))
+            tag = f"{book.articles[run.start].anchor}-"  # by content, not by position: a cached part stays right
+            futures.append(_lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag=tag)))
         # Laid out while the last parts finish: its page count is (nearly always) the final one.
         digits = len(str(round(sum(estimated_pages(a) for a in book.articles)) + 10))
-        first_guess = pool.submit(
-            worker.render_part,
+        first_guess = _lay_out(
+            pool,
+            ctx.cache,
             PartJob(
                 _front_html(ctx, {a.anchor: "0" * digits for a in book.articles}, pdf_merge.xref_url),
                 assets,
@@ -325,7 +342,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
         for _ in range(FRONT_ATTEMPTS):
             starts, toc_pages = _page_numbers(book, plan, parts, front_pages)
             html = _front_html(ctx, toc_pages, pdf_merge.xref_url)
-            front = pool.submit(worker.render_part, PartJob(html, assets, identifier, tag="p0-")).result()
+            front = _lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag="p0-")).result()
             if any(a.anchor in front.anchors for a in book.articles):
                 raise _CannotSplit("the front matter holds articles (is pdf/book.html's part switch intact?)")
             if front.pages == front_pages:
@@ -351,6 +368,59 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
         raise _CannotSplit(str(error)) from error
     progress("merged")
     return pages
+
+
+def _lay_out(pool, cache, job: PartJob) -> Future:
+    """Lay out a part in the pool, or take it from the cache when an earlier build laid out the same."""
+    if cache is None:
+        return pool.submit(worker.render_part, job)
+    key = cache.key("part", job.html, job.identifier, job.tag)
+    stored = cache.get(key)
+    if stored is not None:
+        try:
+            assets, data = stored
+            if all(
+                href in job.assets and job.assets[href][1] == kind and cache.file_digest(job.assets[href][0]) == digest
+                for href, kind, digest in assets
+            ):
+                return _done(worker.part_from_data(data))
+        except (TypeError, ValueError):
+            pass  # an entry of another shape: lay the part out again
+        log.debug("a cached part's images have changed: laying it out again")
+
+    def store(future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        part = future.result()
+        assets = tuple((h, job.assets[h][1], cache.file_digest(job.assets[h][0])) for h in part.assets)
+        cache.put(key, (assets, worker.part_data(part)))
+
+    future = pool.submit(worker.render_part, job)
+    future.add_done_callback(store)
+    return future
+
+
+def _probe(pool, cache, css: str, identifier: bytes) -> Future:
+    """The page-number probe for this stylesheet, from the cache when there is one."""
+    key = cache.key("probe", css, identifier) if cache is not None else None
+    stored = cache.get(key) if key else None
+    if isinstance(stored, tuple) and len(stored) == 2:
+        return _done(worker.FooterProbe(*stored))
+    future = pool.submit(worker.probe_footer, css, identifier)
+    if key:
+
+        def store(future: Future) -> None:
+            if not future.cancelled() and future.exception() is None:
+                cache.put(key, (future.result().pdf, future.result().margin_box))
+
+        future.add_done_callback(store)
+    return future
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def _page_number_style(probed: worker.FooterProbe):

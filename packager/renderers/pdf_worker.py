@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -47,6 +47,21 @@ class PartResult:
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page that holds it
     bookmarks: tuple[Bookmark, ...] = ()
+    assets: tuple[str, ...] = ()  # the hrefs of the images it loaded
+
+
+def part_data(part: PartResult) -> tuple:
+    """The part as plain data (bytes, str, numbers, tuples, dicts), for the part cache."""
+    objects = tuple(getattr(part.objects, f.name) for f in fields(part.objects))
+    return objects, part.pages, part.anchors, tuple(astuple(b) for b in part.bookmarks), part.assets
+
+
+def part_from_data(data: tuple) -> PartResult:
+    """The part that part_data gave."""
+    from packager.renderers.pdf_merge import PortablePart
+
+    objects, pages, anchors, bookmarks, assets = data
+    return PartResult(PortablePart(*objects), pages, anchors, tuple(Bookmark(*b) for b in bookmarks), assets)
 
 
 @dataclass(frozen=True)
@@ -72,15 +87,19 @@ def url_fetcher(assets: dict[str, tuple[str, str]]):
     class AssetFetcher(weasyprint.urls.URLFetcher):
         def fetch(self, url, headers=None):
             if url.startswith(ASSET_SCHEME):
-                asset = assets.get(unquote(url[len(ASSET_SCHEME) :]))
+                href = unquote(url[len(ASSET_SCHEME) :])
+                asset = assets.get(href)
                 if asset is not None:
+                    self.used.add(href)
                     path, media_type = asset
                     return weasyprint.urls.URLFetcherResponse(
                         url, body=Path(path).read_bytes(), headers={"Content-Type": media_type}
                     )
             raise ValueError(f"packager does not load {url!r} into a book")
 
-    return AssetFetcher()
+    fetcher = AssetFetcher()
+    fetcher.used = set()  # the hrefs it served: what a cached part must check again
+    return fetcher
 
 
 def render_part(job: PartJob) -> PartResult:
@@ -88,7 +107,8 @@ def render_part(job: PartJob) -> PartResult:
     import weasyprint
 
     opts = options(job.identifier)
-    document = weasyprint.HTML(string=job.html, url_fetcher=url_fetcher(job.assets)).render(**opts)
+    fetcher = url_fetcher(job.assets)
+    document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render(**opts)
     anchors: dict[str, int] = {}
     bookmarks = []
     for number, page in enumerate(document.pages):
@@ -102,7 +122,7 @@ def render_part(job: PartJob) -> PartResult:
     del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
     from packager.renderers.pdf_merge import portable
 
-    return PartResult(objects=portable(pdf), pages=pages, anchors=anchors, bookmarks=tuple(bookmarks))
+    return PartResult(portable(pdf), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used)))
 
 
 def _table_ids_prefixer(tag: str):
