@@ -170,3 +170,16 @@ def test_file_digests_are_computed_once(tmp_path):
     image.write_bytes(b"two")
     assert cache.file_digest(str(image)) == first == hashlib.sha256(b"one").hexdigest()
     assert cache.file_digest(str(tmp_path / "missing")) is None
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
+    from packager.partcache import default_folder
+
+    monkeypatch.setenv("PACKAGER_CACHE_DIR", "")
+    assert default_folder() is None
+    monkeypatch.delenv("PACKAGER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_folder() == tmp_path / "packager"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_folder() == tmp_path / "home" / ".cache" / "packager"
