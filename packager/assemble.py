@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 
-from packager import credits, markdown
+from packager import article_pool, credits, markdown
 from packager.book import Article, Asset, Book, Person
 from packager.config import Config
 from packager.diagnostics import Diagnostics
@@ -19,8 +21,16 @@ from packager.sources import SourceFile, parse_date
 _INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
 
 
-def assemble(source: Path, config: Config, files: list[SourceFile], diagnostics: Diagnostics, epoch: int) -> Book:
-    """Render every article and gather the book-level facts around them."""
+def assemble(
+    source: Path,
+    config: Config,
+    files: list[SourceFile],
+    diagnostics: Diagnostics,
+    epoch: int,
+    jobs: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Book:
+    """Render every article (in up to jobs processes, calling meanwhile as they work) and gather the book around it."""
     if not files:
         raise ContentError(
             "no Markdown articles found (looked for *.md and *.markdown, skipping hidden folders, "
@@ -39,11 +49,10 @@ def assemble(source: Path, config: Config, files: list[SourceFile], diagnostics:
     links = LinkMap((f.rel, slugs[f.rel], f.meta) for f in files)
     assets: dict[Path, Asset] = {}
 
-    articles = []
-    for f in files:
-        if f.is_root_index and not f.body.strip():
-            continue  # front matter only: it speaks for the book, not as an article
-        ctx = markdown.ArticleContext(
+    # A root index with front matter only speaks for the book, not as an article.
+    todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
+    contexts = [
+        markdown.ArticleContext(
             source_dir=source,
             rel=f.rel,
             slug=slugs[f.rel],
@@ -53,8 +62,10 @@ def assemble(source: Path, config: Config, files: list[SourceFile], diagnostics:
             assets=assets,
             diagnostics=diagnostics,
         )
-        rendered = markdown.render(ctx, f.body)
-        articles.append(_article(f, slugs[f.rel], rendered, diagnostics))
+        for f in todo
+    ]
+    with closing(article_pool.render_all(contexts, jobs, meanwhile)) as results:
+        articles = [_article(f, slugs[f.rel], r, diagnostics) for f, r in zip(todo, results, strict=True)]
 
     articles = _check_internal_links(articles, diagnostics)
     book_config = config.book

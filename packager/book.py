@@ -7,6 +7,14 @@ from datetime import date
 from pathlib import Path
 
 
+def names(people) -> str:
+    """Join people's names as a byline does: "A", "A and B", "A, B and C"."""
+    found = [p.name for p in people]
+    if len(found) <= 2:
+        return " and ".join(found)
+    return ", ".join(found[:-1]) + " and " + found[-1]
+
+
 @dataclass(frozen=True)
 class Person:
     """Someone credited in the book: an author or a contributor."""
@@ -163,10 +171,7 @@ class Book:
 
     @property
     def author_names(self) -> str:
-        names = [p.name for p in self.authors]
-        if len(names) <= 2:
-            return " and ".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return names(self.authors)
 
     def article_for_id(self) -> dict[str, Article]:
         """Map every id in the book to the article that holds it."""

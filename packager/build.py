@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packager import cache, credits, editions, outputdir, sharing, sources, themes
+from packager import cache, credits, editions, outputdir, sharing, sources, themes, warmup
 from packager import config as config_module
 from packager.assemble import assemble
 from packager.book import Asset, Book
@@ -98,7 +98,7 @@ def run(request: BuildRequest) -> BuildResult:
         previous = cache.lookup(output, key)
         if previous is not None:
             return _reuse(previous, output, request, started)
-    book, config, theme, diagnostics, epoch = _prepare(request, source, output)
+    book, config, theme, diagnostics, epoch = _prepare(request, source, output, warm=True)
     _fail_if_strict(request, diagnostics)
     summary = {
         "title": book.title,
@@ -186,8 +186,8 @@ def check(request: BuildRequest) -> CheckResult:
     return CheckResult(book, diagnostics, time.perf_counter() - started)
 
 
-def _prepare(request: BuildRequest, source: Path, output: Path):
-    """Config, sources and the Book with its transforms applied: everything before rendering."""
+def _prepare(request: BuildRequest, source: Path, output: Path, warm: bool = False):
+    """Config, sources and the Book with its transforms applied: everything before rendering (warm: ready it too)."""
     diagnostics = Diagnostics()
     request.stage("reading the configuration")
     config = config_module.load(source)
@@ -195,7 +195,8 @@ def _prepare(request: BuildRequest, source: Path, output: Path):
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)
     request.stage(f"rendering {len(files)} articles")
-    book = assemble(source, config, files, diagnostics, epoch)
+    ahead = (lambda: warmup.renderers(theme, config)) if warm else None
+    book = assemble(source, config, files, diagnostics, epoch, request.jobs, ahead)
     version = request.version_label or book.version or _git(source, "describe", "--tags")
     slug = f"{book.slug}-{version}" if config.output.versioned_names and version else book.slug
     book = replace(book, version=version, slug=slug, editions=editions.read(source, diagnostics))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that lay out the PDF at once (default: one per core). The output is the same for any value.",
+    help="Worker processes for the Markdown and the PDF (default: one per core). The output is the same for any value.",
 )
 @_common
 def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet, verbose, no_color) -> None:
@@ -71,7 +72,11 @@ def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet,
     except KeyboardInterrupt:
         progress.done()
         click.echo("error: interrupted; the previous output folder was left as it was", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+        # The build has cleaned up behind it. Leave without the interpreter's exit hooks: a worker
+        # stopped while it sent a result would keep concurrent.futures' exit hook waiting for the rest.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(ExitCode.INTERRUPTED)
     except PackagerError as error:
         progress.done()
         if as_json:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import posixpath
 import re
 import threading
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -109,10 +111,33 @@ def _converter() -> md.Markdown:
     """One Markdown instance per thread, reset between articles: building one costs more than a short article."""
     converter = getattr(_LOCAL, "converter", None)
     if converter is None:
-        converter = _LOCAL.converter = md.Markdown(
-            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml"
-        )
+        converter = _LOCAL.converter = md.Markdown(extensions=_extensions(), output_format="xhtml")
     return converter.reset()
+
+
+def _extensions() -> list:
+    """Make EXTENSIONS' instances: given names, Python-Markdown scans every installed package's entry points."""
+    import importlib
+
+    modules = (name if "." in name else f"markdown.extensions.{name}" for name in EXTENSIONS)
+    return [
+        importlib.import_module(module).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
+        for name, module in zip(EXTENSIONS, modules, strict=True)
+    ]
+
+
+_FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
+
+
+def warm_up(bodies: Iterable[str] = ()) -> None:
+    """Build this thread's converter and the lexers the bodies' code fences name: worker processes inherit them."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    _converter()
+    for language in sorted({m.group(1).lower() for body in bodies for m in _FENCE_LANGUAGE.finditer(body)}):
+        with suppress(ClassNotFound):
+            get_lexer_by_name(language)  # the first instance compiles the lexer's patterns
 
 
 def render(ctx: ArticleContext, text: str) -> Rendered:
@@ -214,25 +239,34 @@ def _asset_for(src: str, ctx: ArticleContext) -> Asset | None:
         return None
     if resolved in ctx.assets:
         return ctx.assets[resolved]
-    declared = IMAGE_TYPES.get(resolved.suffix.lower())
-    media_type = sniff_image_type(resolved) or declared
+    media_type = sniff_image_type(resolved) or IMAGE_TYPES.get(resolved.suffix.lower())
     if media_type is None:
         ctx.warn(f"image {src} has an unsupported type (use PNG, JPEG, GIF, SVG or WebP); its alt text is kept", src)
         return None
-    rel = resolved.relative_to(source_root).as_posix()
-    name = asset_name(rel)
-    if media_type != declared:
+    if mislabelled(resolved, media_type):
         suffix = next(ext for ext, kind in IMAGE_TYPES.items() if kind == media_type)
         ctx.warn(f"image {src} is really {media_type}, not what its name says; packaged as {suffix}", src)
+    ctx.assets[resolved] = place_asset(resolved, source_root, media_type, {a.href for a in ctx.assets.values()})
+    return ctx.assets[resolved]
+
+
+def mislabelled(path: Path, media_type: str) -> bool:
+    """Tell whether the file's name promises another type than its bytes have."""
+    return IMAGE_TYPES.get(path.suffix.lower()) != media_type
+
+
+def place_asset(resolved: Path, source_root: Path, media_type: str, taken: set[str]) -> Asset:
+    """Name an image file's asset: a safe name under assets/, the right suffix, no href in taken."""
+    name = asset_name(resolved.relative_to(source_root).as_posix())
+    if mislabelled(resolved, media_type):
+        suffix = next(ext for ext, kind in IMAGE_TYPES.items() if kind == media_type)
         name = name.rsplit(".", 1)[0] + suffix
-    taken = {a.href for a in ctx.assets.values()}
     href = "assets/" + name.removeprefix("assets/")
     stem, _, suffix = href.rpartition(".")
     n = 2
     while href in taken:
         href, n = f"{stem}-{n}.{suffix}", n + 1
-    ctx.assets[resolved] = Asset(href=href, path=resolved, media_type=media_type)
-    return ctx.assets[resolved]
+    return Asset(href=href, path=resolved, media_type=media_type)
 
 
 def sniff_image_type(path: Path) -> str | None:

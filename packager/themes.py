@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from packager.errors import ConfigError
+
+if TYPE_CHECKING:
+    import jinja2
 
 PROJECT_THEME_DIR = "theme"
 
@@ -42,18 +44,31 @@ class Theme:
 
     def environment(self) -> jinja2.Environment:
         """Jinja environment over the chain; ``base/<name>`` always reaches the default theme."""
-        loader = jinja2.ChoiceLoader(
-            [
-                jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(self.folders[-1]))}, delimiter="/"),
-                *(jinja2.FileSystemLoader(str(folder)) for folder in self.folders),
-            ]
-        )
-        return jinja2.Environment(
-            loader=loader,
-            autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
+        # One per Theme object: a build compiles each template once, and the next build, with a
+        # Theme loaded afresh, sees every file the theme has by then.
+        if not (_current and _current[0] is self):
+            _current[:] = [self, _environment(self.folders)]
+        return _current[1]
+
+
+_current: list = []  # [the Theme last asked for its environment, that environment]
+
+
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    import jinja2  # here, not at the top: a build imports it while the articles render
+
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(folders[-1]))}, delimiter="/"),
+            *(jinja2.FileSystemLoader(str(folder)) for folder in folders),
+        ]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def load(name: str, source: Path) -> Theme:

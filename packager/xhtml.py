@@ -86,6 +86,8 @@ def sanitise(raw_html: str):
         strip_comments=True,
         filter_style_properties={"text-align"},
     )
+    # After nh3, which turns references such as &#1; into the characters themselves.
+    clean = clean_text(clean)
     root = lxml_html.fragment_fromstring(clean, create_parent="div")
     _clean_characters(root)  # entities such as &#1; come back as the characters themselves
     _empty_void_elements(root)

@@ -105,8 +105,19 @@ def test_example_builds_from_the_command_line(tmp_path):
     assert "0 warning(s)" in result.stderr
     names = sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith("."))
     assert names == [
-        "CITATION.cff", "SHA256SUMS", "assets", "credits.json", "feed.xml", "give-it-away.epub", "give-it-away.pdf",
-        "give-it-away.zip", "index.html", "manifest.json", "robots.txt", "share-mastodon.html", "sitemap.xml",
+        "CITATION.cff",
+        "SHA256SUMS",
+        "assets",
+        "credits.json",
+        "feed.xml",
+        "give-it-away.epub",
+        "give-it-away.pdf",
+        "give-it-away.zip",
+        "index.html",
+        "manifest.json",
+        "robots.txt",
+        "share-mastodon.html",
+        "sitemap.xml",
     ]
 
 

@@ -285,6 +285,7 @@ NASTY = [
     "<iframe src=https://evil.example></iframe><object data=x></object><embed src=x>"
     '<img src="https://evil.example/x.png" onerror=alert(1)><img src="//evil.example/x.png">'
     '<a href=" javascript:alert(1)">j</a><a href="vbscript:x">v</a><a href="data:text/html,x">d</a>',
+    "<object>word\n\n&#1;",  # found by hypothesis: a control character in the text before any element
 ]
 
 

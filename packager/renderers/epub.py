@@ -122,7 +122,9 @@ def render(ctx: RenderContext) -> list[Output]:
 
     raw = io.BytesIO()
     modified = dt.datetime.fromtimestamp(ctx.epoch, tz=dt.UTC)
-    epub.write_epub(raw, eb, {"mtime": modified, "epub3_pages": False, "raise_exceptions": True})
+    # Stored, not compressed: _reproducible_zip reads every entry back and compresses it once, for good.
+    options = {"mtime": modified, "epub3_pages": False, "raise_exceptions": True, "compresslevel": 0}
+    epub.write_epub(raw, eb, options)
     name = f"{book.slug}.epub"
     (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch, book.language))
     return [Output(name, "epub")]

@@ -29,7 +29,6 @@ import hashlib
 import logging
 import os
 import re
-import signal
 import time
 from concurrent.futures import Future
 from urllib.parse import unquote, urlsplit
@@ -43,6 +42,7 @@ from packager.renderers import Output, RenderContext
 from packager.renderers import pdf_worker as worker
 from packager.renderers.pdf_worker import ASSET_SCHEME, PartJob, PartResult
 from packager.styles import stylesheet
+from packager.workers import Pool
 
 log = logging.getLogger("packager")
 
@@ -495,45 +495,10 @@ def _executor(jobs: int):
         # The server imports WeasyPrint once (~0.8 s); every worker is forked from it ready to go.
         context.set_forkserver_preload(["packager.renderers.pdf_worker", "weasyprint"])
     levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("weasyprint", "fontTools")}
-    return _Pool(
+    # A part takes seconds: on Ctrl-C the workers are stopped at once (the CLI then leaves without exit hooks).
+    return Pool(
         ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker.init_worker, initargs=(levels,))
     )
-
-
-class _Pool:
-    """A process pool that workers are started into with Ctrl-C held back, and that an error or Ctrl-C stops at once.
-
-    A worker that Ctrl-C catches half-started prints a traceback, and a running part
-    would go on for seconds: so SIGINT waits while workers start (the building process
-    takes it right after), workers ignore it, and on the way out they are terminated.
-    """
-
-    def __init__(self, executor):
-        self._executor = executor
-
-    def submit(self, fn, *args, **kwargs) -> Future:
-        if not hasattr(signal, "pthread_sigmask"):
-            return self._executor.submit(fn, *args, **kwargs)
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            return self._executor.submit(fn, *args, **kwargs)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback) -> None:
-        if kind is None:
-            self._executor.shutdown(wait=True)
-            return
-        # Python 3.14 has terminate_workers(); before it, the processes are only reachable here.
-        workers = list((getattr(self._executor, "_processes", None) or {}).values())
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        for process in workers:
-            process.terminate()
-        for process in workers:
-            process.join(timeout=10)
 
 
 class _InlineExecutor:
