@@ -20,6 +20,7 @@ import hashlib
 import logging
 import marshal
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -67,12 +68,14 @@ class PartCache:
     def __init__(self, folder: Path, *, read: bool = True):
         self.folder = folder / "pdf-parts"
         self.read = read
-        self._environment = _environment()
+        self._environment: bytes | None = None  # found on the first key: a build without a PDF never needs it
         self._digests: dict[str, str | None] = {}
-        self.hits = self.misses = 0
+        self._written = False
 
     def key(self, kind: str, *pieces: str | bytes) -> str:
         """The address of what a render of these pieces gives."""
+        if self._environment is None:
+            self._environment = _environment()
         digest = hashlib.sha256(FORMAT + self._environment + b"\0" + kind.encode())
         for piece in pieces:
             data = piece.encode("utf-8") if isinstance(piece, str) else piece
@@ -96,21 +99,17 @@ class PartCache:
         try:
             data = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         head = len(FORMAT) + 32
         if data[: len(FORMAT)] != FORMAT or hashlib.sha256(data[head:]).digest() != data[len(FORMAT) : head]:
             log.debug("ignoring a damaged cache entry %s", path)
             _remove(path)
-            self.misses += 1
             return None
         try:
             value = marshal.loads(data[head:])
         except (EOFError, ValueError, TypeError):
             _remove(path)
-            self.misses += 1
             return None
-        self.hits += 1
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: trimmed last
         return value
@@ -124,15 +123,22 @@ class PartCache:
             with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
                 handle.write(FORMAT + hashlib.sha256(payload).digest() + payload)
             os.replace(handle.name, path)
+            self._written = True
         except OSError as error:
             log.debug("could not write the cache entry %s: %s", path, error)
 
     def trim(self, max_bytes: int = MAX_BYTES) -> None:
-        """Remove the least recently used entries until the folder holds at most max_bytes."""
+        """Remove the least recently used entries until the folder holds at most max_bytes.
+
+        Only after this build wrote something: otherwise the folder cannot have grown.
+        """
+        if not self._written:
+            return
         try:
-            entries = [(p.stat().st_mtime_ns, p.stat().st_size, p) for p in self.folder.glob("*/*") if p.is_file()]
+            stats = [(p.stat(), p) for p in self.folder.glob("*/*")]
         except OSError:
             return
+        entries = [(st.st_mtime_ns, st.st_size, p) for st, p in stats if stat.S_ISREG(st.st_mode)]
         total = sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries, key=lambda entry: (entry[0], entry[2].name)):
             if total <= max_bytes:
