@@ -388,16 +388,11 @@ def _lay_out(pool, cache, job: PartJob) -> Future:
             pass  # an entry of another shape: lay the part out again
         log.debug("a cached part's images have changed: laying it out again")
 
-    def store(future: Future) -> None:
-        if future.cancelled() or future.exception() is not None:
-            return
-        part = future.result()
+    def entry(part: PartResult) -> tuple:
         assets = tuple((h, job.assets[h][1], cache.file_digest(job.assets[h][0])) for h in part.assets)
-        cache.put(key, (assets, worker.part_data(part)))
+        return assets, worker.part_data(part)
 
-    future = pool.submit(worker.render_part, job)
-    future.add_done_callback(store)
-    return future
+    return _stored(pool.submit(worker.render_part, job), cache, key, entry)
 
 
 def _probe(pool, cache, css: str, identifier: bytes) -> Future:
@@ -407,13 +402,17 @@ def _probe(pool, cache, css: str, identifier: bytes) -> Future:
     if isinstance(stored, tuple) and len(stored) == 2:
         return _done(worker.FooterProbe(*stored))
     future = pool.submit(worker.probe_footer, css, identifier)
-    if key:
+    return _stored(future, cache, key, lambda probed: (probed.pdf, probed.margin_box)) if key else future
 
-        def store(future: Future) -> None:
-            if not future.cancelled() and future.exception() is None:
-                cache.put(key, (future.result().pdf, future.result().margin_box))
 
-        future.add_done_callback(store)
+def _stored(future: Future, cache, key: str, entry) -> Future:
+    """Put entry(result) in the cache under key once the future has a result (not on error or cancel)."""
+
+    def store(done: Future) -> None:
+        if not done.cancelled() and done.exception() is None:
+            cache.put(key, entry(done.result()))
+
+    future.add_done_callback(store)
     return future
 
 
