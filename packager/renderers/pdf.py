@@ -214,6 +214,10 @@ def estimated_pages(article: Article) -> float:
     return 1 + len(article.html) / HTML_CHARS_PER_PAGE
 
 
+def _estimated_run_pages(book, run: range) -> float:
+    return sum(estimated_pages(book.articles[i]) for i in run)
+
+
 def plan_parts(articles, chunk_pages: float | None = None, min_split_pages: float | None = None) -> list[range]:
     """Cut the articles into runs of about chunk_pages estimated pages; one run when the book is short.
 
@@ -305,17 +309,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
         front_ids = _ids(lxml_html.document_fromstring(placeholder))
         everywhere = front_ids.union(*part_ids)
 
-        futures: list[Future] = []
-        for index, run in enumerate(plan):
-            articles = []
-            for i in run:
-                _link_elsewhere(trees[i], part_ids[index], everywhere)
-                articles.append(_PdfArticle(book.articles[i], _serialize(trees[i])))
-                trees[i] = None  # the parts' HTML is all this process keeps of the articles
-            html = book_html(ctx, part="articles", articles=articles, css=articles_css(css))
-            tag = f"{book.articles[run.start].anchor}-"  # by content, not by position: a cached part stays right
-            futures.append(_lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag=tag)))
-        # Laid out while the last parts finish: its page count is (nearly always) the final one.
+        # Laid out first, while the parts wait: its page count is (nearly always) the final one.
         digits = len(str(round(sum(estimated_pages(a) for a in book.articles)) + 10))
         first_guess = _lay_out(
             pool,
@@ -327,6 +321,18 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
                 tag="p0-",
             ),
         )
+        # Longest parts first: the last ones to finish are short, so no worker waits long for another.
+        futures: list[Future | None] = [None] * len(plan)
+        for index in sorted(range(len(plan)), key=lambda i: -_estimated_run_pages(book, plan[i])):
+            run = plan[index]
+            articles = []
+            for i in run:
+                _link_elsewhere(trees[i], part_ids[index], everywhere)
+                articles.append(_PdfArticle(book.articles[i], _serialize(trees[i])))
+                trees[i] = None  # the parts' HTML is all this process keeps of the articles
+            html = book_html(ctx, part="articles", articles=articles, css=articles_css(css))
+            tag = f"{book.articles[run.start].anchor}-"  # by content, not by position: a cached part stays right
+            futures[index] = _lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag=tag))
         progress("every part submitted")
         numbers = numbers or _page_number_style(probe.result())
         parts = [f.result() for f in futures]
