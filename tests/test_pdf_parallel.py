@@ -97,11 +97,21 @@ def _contents(pages: list[str]) -> list[tuple[str, int]]:
     """The contents page(s) as (title, page number), in order."""
     start = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
     entries = []
+    title = None  # a title whose number pdftotext put on a line of its own (the leader is not text)
     for text in pages[start : start + 3]:
-        for line in text.splitlines():
-            match = re.match(r"^(.*?)[\s.]*?(\d+)\s*$", line.strip())
-            if match and match.group(1).strip(" .") and line.strip() != "Contents":
+        for line in (line.strip() for line in text.splitlines()):
+            if not line or line == "Contents":
+                continue
+            if line.isdigit() and title is not None:
+                entries.append((title, int(line)))
+                title = None
+                continue
+            match = re.match(r"^(.*?)[\s.]*?(\d+)$", line)
+            if match and match.group(1).strip(" ."):
                 entries.append((match.group(1).rstrip(" .").strip(), int(match.group(2))))
+                title = None
+            else:
+                title = line
     return entries
 
 

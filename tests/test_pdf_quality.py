@@ -58,7 +58,7 @@ def test_contents_page_numbers_are_where_articles_start(any_build):
     pending = ""
     for line in toc_text.splitlines():
         match = re.match(r"^(.*?)[\s.]*?(\d+)\s*$", line.strip())
-        if match and match.group(1).strip(" ."):
+        if match and (match.group(1).strip(" .") or pending):  # a number alone ends the pending title
             title = _squash(pending + " " + match.group(1).rstrip(" ."))
             listed[title] = int(match.group(2))
             pending = ""
