@@ -55,8 +55,10 @@ def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet,
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
     from packager.console import build_report, error_report
+    from packager.workers import relax_gc
 
     setup_logging(verbose, quiet or as_json, no_color)
+    relax_gc()  # one build, then the process ends: what is imported now stays
     progress = Progress(enabled=not (quiet or as_json))
     request = build_module.BuildRequest(
         source=source,

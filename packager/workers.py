@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 from concurrent.futures import Future
+
+#: Allocations between young-generation collections (CPython's default is 700). Layout and Markdown make
+#: millions of short-lived objects that reference counting frees; with the default, collections scanning
+#: the whole heap cost ~7% of a PDF part's layout. Measured with this value: ~2%, and the same peak memory.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def relax_gc() -> None:
+    """Collect cyclic garbage less often, and never scan what is alive now (imported modules, the inherited book)."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
 
 
 class Pool:

@@ -181,6 +181,9 @@ def init_worker(levels: dict[str, int]) -> None:
 
     Ctrl-C is for the building process, which stops the workers itself.
     """
+    from packager.workers import relax_gc
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+    relax_gc()
