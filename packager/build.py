@@ -31,6 +31,7 @@ class BuildRequest:
     progress: Callable[[str], None] | None = None
     use_cache: bool = True
     jobs: int | None = None  # worker processes for the PDF (--jobs); None: one per core
+    formats: tuple[str, ...] = ()  # --format: the books to make instead of [output] formats
 
     def stage(self, name: str) -> None:
         if self.progress:
@@ -150,7 +151,12 @@ def _cache_key(request: BuildRequest, source: Path, output: Path) -> str:
     """What decides whether the previous output can be reused; the clock only counts when pinned."""
     pinned = os.environ.get("SOURCE_DATE_EPOCH") or _git(source, "log", "-1", "--format=%ct")
     theme_root = themes.themes_root()
-    return cache.input_key(source, output, (theme_root,), {"epoch": pinned, "label": request.version_label})
+    return cache.input_key(
+        source,
+        output,
+        (theme_root,),
+        {"epoch": pinned, "label": request.version_label, "formats": sorted(request.formats)},
+    )
 
 
 def _reuse(record: dict, output: Path, request: BuildRequest, started: float) -> BuildResult:
@@ -191,6 +197,8 @@ def _prepare(request: BuildRequest, source: Path, output: Path, warm: bool = Fal
     diagnostics = Diagnostics()
     request.stage("reading the configuration")
     config = config_module.load(source)
+    if request.formats:  # --format wins over [output] formats
+        config = replace(config, output=replace(config.output, formats=request.formats))
     epoch = build_epoch(source)
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)

@@ -50,8 +50,16 @@ def main() -> None:
     default=None,
     help="Worker processes for the Markdown and the PDF (default: one per core). The output is the same for any value.",
 )
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(["epub", "pdf"], case_sensitive=False),
+    multiple=True,
+    help="Make only this book (repeat for both); default: [output] formats. The download page lists what was made.",
+)
 @_common
-def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet, verbose, no_color) -> None:
+def build(source, output, version_label, no_cache, jobs, formats, strict, as_json, quiet, verbose, no_color) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
     from packager.console import build_report, error_report
@@ -68,6 +76,7 @@ def build(source, output, version_label, no_cache, jobs, strict, as_json, quiet,
         progress=progress,
         use_cache=not no_cache,
         jobs=jobs,
+        formats=tuple(dict.fromkeys(f.lower() for f in formats)),
     )
     try:
         result = build_module.run(request)

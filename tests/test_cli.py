@@ -125,3 +125,26 @@ def test_jobs_must_be_a_positive_number():
     result = packager("build", str(EXAMPLE), "--jobs", "0")
     assert result.returncode == ExitCode.USAGE_ERROR
     assert "--jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_format_option_makes_only_that_book_and_is_part_of_the_reuse_key(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: Alpha\nauthor: Ada\n---\n\nText.\n")
+    dist = tmp_path / "dist"
+    epub_only = packager("build", str(tmp_path), "-o", str(dist), "--format", "epub")
+    assert epub_only.returncode == 0, epub_only.stderr
+    assert sorted(p.suffix for p in dist.glob("*.*") if p.suffix in (".epub", ".pdf")) == [".epub"]
+    assert ".pdf" not in (dist / "index.html").read_text()
+    # The same inputs with another --format are not "unchanged": the PDF is made, and the EPUB goes.
+    pdf_only = packager("build", str(tmp_path), "-o", str(dist), "-f", "PDF")
+    assert pdf_only.returncode == 0, pdf_only.stderr
+    assert "output reused" not in pdf_only.stderr
+    assert sorted(p.suffix for p in dist.glob("*.*") if p.suffix in (".epub", ".pdf")) == [".pdf"]
+    both = packager("build", str(tmp_path), "-o", str(dist), "-f", "epub", "-f", "pdf")
+    assert both.returncode == 0, both.stderr
+    assert sorted(p.suffix for p in dist.glob("*.*") if p.suffix in (".epub", ".pdf")) == [".epub", ".pdf"]
+
+
+def test_unknown_format_is_a_usage_error():
+    result = packager("build", str(EXAMPLE), "--format", "mobi")
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert "mobi" in result.stderr and "epub" in result.stderr and "Traceback" not in result.stderr
