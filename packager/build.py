@@ -203,6 +203,10 @@ def _prepare(request: BuildRequest, source: Path, output: Path, warm: bool = Fal
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)
     request.stage(f"rendering {len(files)} articles")
+    if warm and "pdf" in config.output.formats:
+        from packager.renderers import pdf
+
+        pdf.start_workers_early([f.body for f in files], request.jobs)
     ahead = (lambda: warmup.renderers(theme, config)) if warm else None
     book = assemble(source, config, files, diagnostics, epoch, request.jobs, ahead)
     version = request.version_label or book.version or _git(source, "describe", "--tags")

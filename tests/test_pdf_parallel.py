@@ -262,3 +262,30 @@ def test_the_default_theme_can_be_rendered_in_parts(tmp_path):
         theme = themes.load("default", tmp_path)
 
     assert pdf.parts_unsupported(Context()) is None
+
+
+_EARLY = """
+import multiprocessing.forkserver as fs, sys
+from packager.renderers import pdf
+pdf.start_workers_early([sys.argv[1] * int(sys.argv[2])] * int(sys.argv[3]), int(sys.argv[4]))
+print(fs._forkserver._forkserver_pid is not None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("chars", "articles", "jobs", "started"),
+    [(300, 1000, 2, True), (300, 1000, 1, False), (300, 50, 2, False), (300_000, 1, 2, False)],
+)
+def test_the_part_workers_server_starts_early_only_for_a_long_book(chars, articles, jobs, started):
+    """1,000 articles of 300 characters ≈ 1,150 estimated pages: parts; 50 of them, or one job: no server."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _EARLY, "x", str(chars), str(articles), str(jobs)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(started)

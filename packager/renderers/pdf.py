@@ -487,18 +487,40 @@ def _link_elsewhere(root, here: set[str], everywhere: set[str]) -> None:
                 a.set("href", xref_url(name))
 
 
-def _executor(jobs: int):
-    """Worker processes for the parts, or this process when there is one job."""
-    if jobs <= 1:
-        return _InlineExecutor()
+def start_workers_early(bodies: list[str], jobs: int | None) -> None:
+    """Start the part workers' server now if the book will be laid out in parts: it imports WeasyPrint meanwhile.
+
+    Otherwise the building process waits ~1 s for that import when the first part
+    is submitted. The guess uses the Markdown's length, which is about the HTML's.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    pages = sum(1 + len(body) / HTML_CHARS_PER_PAGE for body in bodies)
+    if jobs <= 1 or len(bodies) <= 1 or pages < MIN_SPLIT_PAGES:
+        return
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # starts the server and returns; the server imports on its own
+
+
+def _context():
+    """How part workers start: forked from a server that has imported WeasyPrint once (~0.8 s), where there is one."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        # The server imports WeasyPrint once (~0.8 s); every worker is forked from it ready to go.
         context.set_forkserver_preload(["packager.renderers.pdf_worker", "weasyprint"])
+    return context
+
+
+def _executor(jobs: int):
+    """Worker processes for the parts, or this process when there is one job."""
+    if jobs <= 1:
+        return _InlineExecutor()
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = _context()
     levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("weasyprint", "fontTools")}
     # A part takes seconds: on Ctrl-C the workers are stopped at once (the CLI then leaves without exit hooks).
     return Pool(
