@@ -7,8 +7,9 @@ import signal
 from concurrent.futures import Future
 
 #: Allocations between young-generation collections (CPython's default is 700). Layout and Markdown make
-#: millions of short-lived objects that reference counting frees; with the default, collections scanning
-#: the whole heap cost ~7% of a PDF part's layout. Measured with this value: ~2%, and the same peak memory.
+#: millions of short-lived objects that reference counting frees. Laying out three 45-page parts, the
+#: collector took 1.27 of 15.8 CPU s with the defaults; 0.84 s with this value, imports frozen and one full
+#: collection after each part (pdf_worker.render_part: a part's layout holds cycles, which would pile up).
 GC_YOUNG_THRESHOLD = 50_000
 
 

@@ -7,6 +7,7 @@ building process itself when there is one job.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 from dataclasses import astuple, dataclass, field, fields
@@ -120,6 +121,7 @@ def render_part(job: PartJob) -> PartResult:
     pdf = document.write_pdf(finisher=finisher, **opts)
     pages = len(document.pages)
     del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
+    gc.collect()  # it holds reference cycles, which the relaxed collector (workers.relax_gc) would keep for long
     from packager.renderers.pdf_merge import portable
 
     return PartResult(portable(pdf), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used)))
