@@ -86,6 +86,18 @@ def test_same_file_identifier_and_catalog(builds):
         assert other.Root.Metadata.read_bytes() == one.Root.Metadata.read_bytes()  # XMP: PDF/UA-1 identification
 
 
+def test_only_the_books_metadata_is_written(builds):
+    """Each part has its own XMP stream and document info; the merged book keeps one of each, the front's."""
+    import pikepdf
+
+    single, parts, _, _ = builds
+    for path in (single, parts):
+        with pikepdf.open(path) as pdf:
+            xmp = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Type") == "/Metadata"]
+            infos = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/Producer" in o]
+            assert (len(xmp), len(infos)) == (1, 1), path
+
+
 def test_same_outline(builds):
     single, parts, _, book = builds
     outline = pdf_outline(parts)

@@ -319,6 +319,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
                 assets,
                 identifier,
                 tag="p0-",
+                front=True,
             ),
         )
         # Longest parts first: the last ones to finish are short, so no worker waits long for another.
@@ -348,7 +349,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
         for _ in range(FRONT_ATTEMPTS):
             starts, toc_pages = _page_numbers(book, plan, parts, front_pages)
             html = _front_html(ctx, toc_pages, pdf_merge.xref_url)
-            front = _lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag="p0-")).result()
+            front = _lay_out(pool, ctx.cache, PartJob(html, assets, identifier, tag="p0-", front=True)).result()
             if any(a.anchor in front.anchors for a in book.articles):
                 raise _CannotSplit("the front matter holds articles (is pdf/book.html's part switch intact?)")
             if front.pages == front_pages:
@@ -380,7 +381,7 @@ def _lay_out(pool, cache, job: PartJob) -> Future:
     """Lay out a part in the pool, or take it from the cache when an earlier build laid out the same."""
     if cache is None:
         return pool.submit(worker.render_part, job)
-    key = cache.key("part", job.html, job.identifier, job.tag)
+    key = cache.key("part", job.html, job.identifier, job.tag, str(job.front))
     stored = cache.get(key)
     if stored is not None:
         try:

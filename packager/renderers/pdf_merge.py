@@ -481,8 +481,11 @@ class _Writer:
         return objects
 
 
-def portable(pdf_bytes: bytes) -> PortablePart:
-    """Write out a part's objects (see the markers above) for the book's writer."""
+def portable(pdf_bytes: bytes, document_info: bool = True) -> PortablePart:
+    """Write out a part's objects (see the markers above) for the book's writer.
+
+    document_info: keep the part's document info and XMP metadata (the merge uses the first part's only).
+    """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -518,8 +521,8 @@ def portable(pdf_bytes: bytes) -> PortablePart:
             else []
         )
         role_map = [(str(k), writer.value(v)) for k, v in (structure.get("/RoleMap") or {}).items()]
-        metadata = writer.ref(root.Metadata) if "/Metadata" in root else None
-        info = writer.value(pdf.trailer.Info, top=True) if "/Info" in pdf.trailer else None
+        metadata = writer.ref(root.Metadata) if document_info and "/Metadata" in root else None
+        info = writer.value(pdf.trailer.Info, top=True) if document_info and "/Info" in pdf.trailer else None
         lang = writer.value(root.Lang) if "/Lang" in root else None
         objects = writer.drain()
         if any(b"\x00X\x00" in text for text in objects):

@@ -26,6 +26,7 @@ class PartJob:
     assets: dict[str, tuple[str, str]]  # href -> (file path, media type): the only files it may load
     identifier: bytes  # the PDF file identifier, the same for every part
     tag: str = ""  # prefix for the table-header ids of this part, unique in the merged book
+    front: bool = False  # the front matter: its document info and XMP metadata become the book's
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,9 @@ def render_part(job: PartJob) -> PartResult:
     gc.collect()  # it holds reference cycles, which the relaxed collector (workers.relax_gc) would keep for long
     from packager.renderers.pdf_merge import portable
 
-    return PartResult(portable(pdf), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used)))
+    return PartResult(
+        portable(pdf, document_info=job.front), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used))
+    )
 
 
 def _table_ids_prefixer(tag: str):
