@@ -229,13 +229,17 @@ def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
 
 
 def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
-    from packager.renderers import bundle, credits_files, epub, landing, pdf, publish
+    from packager.renderers import bundle, credits_files, landing, publish
 
     books: list[Output] = []
     if "epub" in formats:
+        from packager.renderers import epub
+
         stage("writing the EPUB")
         books += epub.render(ctx)
     if "pdf" in formats:
+        from packager.renderers import pdf  # with lxml.html and the part machinery: only when a PDF is made
+
         stage("laying out the PDF")
         books += pdf.render(ctx)
     stage("writing the download page")
