@@ -76,7 +76,7 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
         progress=progress,
         use_cache=not no_cache,
         jobs=jobs,
-        formats=tuple(dict.fromkeys(f.lower() for f in formats)),
+        formats=tuple(dict.fromkeys(formats)),  # click gives each as its choice's spelling
     )
     try:
         result = build_module.run(request)

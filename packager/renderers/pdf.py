@@ -211,7 +211,11 @@ class _CannotSplit(Exception):
 
 def estimated_pages(article: Article) -> float:
     """A rough page count for sizing the parts: one page for the title, then the HTML's length."""
-    return 1 + len(article.html) / HTML_CHARS_PER_PAGE
+    return _pages_for(len(article.html))
+
+
+def _pages_for(chars: int) -> float:
+    return 1 + chars / HTML_CHARS_PER_PAGE
 
 
 def _estimated_run_pages(book, run: range) -> float:
@@ -495,7 +499,7 @@ def start_workers_early(bodies: list[str], jobs: int | None) -> None:
     is submitted. The guess uses the Markdown's length, which is about the HTML's.
     """
     jobs = jobs or os.cpu_count() or 1
-    pages = sum(1 + len(body) / HTML_CHARS_PER_PAGE for body in bodies)
+    pages = sum(_pages_for(len(body)) for body in bodies)
     if jobs <= 1 or len(bodies) <= 1 or pages < MIN_SPLIT_PAGES:
         return
     if _context().get_start_method() == "forkserver":
