@@ -2,8 +2,8 @@
 
 An entry is addressed by a hash of everything that shapes a part: its whole
 HTML (stylesheet included), the PDF identifier, and the versions of packager,
-WeasyPrint, pydyf, pikepdf and Python, plus a fingerprint of the installed
-fonts. The images a part loaded are recorded with their hashes and checked
+WeasyPrint, pydyf, pikepdf and Python, the source of the modules that write a
+part, plus a fingerprint of the installed fonts. The images a part loaded are recorded with their hashes and checked
 again on every use. An entry is written whole and then renamed into place, and
 carries a checksum of its contents: a damaged, truncated or unreadable entry is
 a miss (and is removed), never an error. Reading is skipped with ``--no-cache``;
@@ -45,8 +45,10 @@ def default_folder() -> Path | None:
 
 
 def _environment() -> bytes:
-    """What besides a part's HTML decides its bytes: library versions and the installed fonts."""
+    """What besides a part's HTML decides its bytes: library versions, the code that writes parts, the fonts."""
     from importlib.metadata import PackageNotFoundError, version
+
+    from packager.renderers import pdf_merge, pdf_worker
 
     parts = [f"packager {__version__}", sys.version, sys.platform]
     for name in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
@@ -54,6 +56,8 @@ def _environment() -> bytes:
             parts.append(f"{name} {version(name)}")
         except PackageNotFoundError:
             parts.append(f"{name} -")
+    for module in (pdf_worker, pdf_merge):  # a change to how parts are written must not meet parts written before it
+        parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())
     for folder in FONT_CACHES:
         try:
             parts.append(f"{folder} {os.stat(os.path.expanduser(folder)).st_mtime_ns}")

@@ -98,6 +98,36 @@ def test_only_the_books_metadata_is_written(builds):
             assert (len(xmp), len(infos)) == (1, 1), path
 
 
+def test_every_stream_is_compressed_as_in_the_single_render(builds):
+    """Parts are written uncompressed and compressed once by the merge: no stream may be left raw."""
+    import pikepdf
+
+    single, parts, _, _ = builds
+    for path in (single, parts):
+        with pikepdf.open(path) as pdf:
+            streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)]
+            raw = [o.objgen for o in streams if "/Filter" not in o.stream_dict and len(o.read_raw_bytes()) > 16]
+            assert len(streams) > 50 and raw == [], path  # the merge's own "q" opening (2 bytes) is let be
+            assert all(o.read_bytes() is not None for o in streams), path  # and each one decodes
+
+
+def test_page_references_are_remembered_until_a_page_is_added():
+    """The cached pydyf PDF.page_references gives what pydyf's own gives, however many pages are added."""
+    import pydyf
+
+    from packager.renderers import pdf_worker
+
+    pdf_worker.remember_page_references()
+    document, seen = pydyf.PDF(), []
+    for _ in range(3):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        seen.append(document.page_references)
+        assert document.page_references is seen[-1]  # built once per page count
+    kids = document.pages["Kids"]
+    assert seen[-1] == tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+    assert [len(refs) for refs in seen] == [1, 2, 3]
+
+
 def test_same_outline(builds):
     single, parts, _, book = builds
     outline = pdf_outline(parts)

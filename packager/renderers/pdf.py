@@ -88,6 +88,7 @@ def _render_whole(ctx: RenderContext, identifier: bytes, target) -> int:
     """The whole book as one document: the reference that the parts must reproduce."""
     import weasyprint
 
+    worker.remember_page_references()
     html = weasyprint.HTML(string=book_html(ctx), url_fetcher=worker.url_fetcher(_asset_files(ctx.book)))
     options = worker.options(identifier)
     document = html.render(**options)

@@ -476,9 +476,19 @@ class _Writer:
             obj = self.queue[len(objects)]
             objects.append(self.value(obj, top=True))
             if isinstance(obj, self.pikepdf.Stream):
-                streams[len(objects)] = obj.read_raw_bytes()
+                data = obj.read_raw_bytes()
+                if "/Filter" not in obj.stream_dict:  # the part was written uncompressed (pdf_worker.render_part)
+                    data = zlib.compress(data, STREAM_LEVEL)
+                    objects[-1] = objects[-1][: -len(b">>")] + b"/Filter /FlateDecode >>"
+                streams[len(objects)] = data
         self.streams = streams
         return objects
+
+
+#: zlib level for the streams a part leaves uncompressed. WeasyPrint would use 9, and compress its
+#: small objects too, which portable() would at once undo. On a 37-page part level 6 took 12 ms
+#: instead of 38 ms, for streams 2.6% larger.
+STREAM_LEVEL = 6
 
 
 def portable(pdf_bytes: bytes, document_info: bool = True) -> PortablePart:

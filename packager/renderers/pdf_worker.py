@@ -108,6 +108,7 @@ def render_part(job: PartJob) -> PartResult:
     """Lay out and write one part; keep what the merge needs to know about it."""
     import weasyprint
 
+    remember_page_references()
     opts = options(job.identifier)
     fetcher = url_fetcher(job.assets)
     document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render(**opts)
@@ -119,7 +120,7 @@ def render_part(job: PartJob) -> PartResult:
         for level, label, (x, y), state in page.bookmarks:
             bookmarks.append(Bookmark(level, label, number, x * PX_TO_PT, (page.height - y) * PX_TO_PT, state))
     finisher = _table_ids_prefixer(job.tag) if job.tag else None
-    pdf = document.write_pdf(finisher=finisher, **opts)
+    pdf = document.write_pdf(finisher=finisher, uncompressed_pdf=True, **opts)  # portable() compresses it
     pages = len(document.pages)
     del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
     gc.collect()  # it holds reference cycles, which the relaxed collector (workers.relax_gc) would keep for long
@@ -128,6 +129,30 @@ def render_part(job: PartJob) -> PartResult:
     return PartResult(
         portable(pdf, document_info=job.front), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used))
     )
+
+
+def remember_page_references() -> None:
+    """Make pydyf's PDF.page_references build its tuple once per page count, not once per use.
+
+    WeasyPrint's tagging asks for it for every structure element, and it lists every page: the
+    time grew with the square of a part's length (~4% of laying out a part of 80 pages). The
+    tuple is the same until a page is added, so it is kept with the length of the page list.
+    """
+    import pydyf
+
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or getattr(original.fget, "remembered", False):
+        return  # not the pydyf this was written for, or done already
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_packager_page_references")
+        if kept is None or kept[0] != len(kids):
+            kept = pdf.__dict__["_packager_page_references"] = (len(kids), original.fget(pdf))
+        return kept[1]
+
+    page_references.remembered = True
+    pydyf.PDF.page_references = property(page_references)
 
 
 def _table_ids_prefixer(tag: str):
