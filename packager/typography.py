@@ -30,12 +30,14 @@ def _quotes(text: str, before: str) -> str:
 
 
 def _smarten(text: str, before: str) -> str:
-    if not text:
-        return text
-    for pattern, dash in _DASHES:
-        text = pattern.sub(dash, text)
-    text = _ELLIPSIS.sub("\u2026", text)
-    text = _DECADE.sub("\u2019", text)
+    # A test for the characters first: most text has none of them, and a search costs more.
+    if "--" in text:
+        for pattern, dash in _DASHES:
+            text = pattern.sub(dash, text)
+    if "..." in text:
+        text = _ELLIPSIS.sub("\u2026", text)
+    if "'" in text:
+        text = _DECADE.sub("\u2019", text)
     return _quotes(text, before)
 
 
@@ -46,16 +48,22 @@ def smarten(root) -> None:
     def walk(el, skipping: bool) -> None:
         nonlocal last
         skip_here = skipping or (isinstance(el.tag, str) and el.tag in _SKIP)
-        if el.text:
+        text = el.text
+        if text:
             if not skip_here:
-                el.text = _smarten(el.text, last)
-            last = el.text[-1]
+                smart = _smarten(text, last)
+                if smart != text:  # setting text costs lxml a copy: only when it changed
+                    el.text = text = smart
+            last = text[-1]
         for child in el:
             if isinstance(child.tag, str):
                 walk(child, skip_here)
-            if child.tail:
+            tail = child.tail
+            if tail:
                 if not skip_here:
-                    child.tail = _smarten(child.tail, last)
-                last = child.tail[-1]
+                    smart = _smarten(tail, last)
+                    if smart != tail:
+                        child.tail = tail = smart
+                last = tail[-1]
 
     walk(root, False)

@@ -89,7 +89,8 @@ def sanitise(raw_html: str):
     # After nh3, which turns references such as &#1; into the characters themselves.
     clean = clean_text(clean)
     root = lxml_html.fragment_fromstring(clean, create_parent="div")
-    _clean_characters(root)  # entities such as &#1; come back as the characters themselves
+    if "&#" in clean:  # references such as &#1; come back as the characters themselves; clean holds no other
+        _clean_characters(root)
     _empty_void_elements(root)
     _replace_form_controls(root)
     repair(root)
@@ -114,11 +115,13 @@ def _drop_empty(root) -> None:
 
 def serialise(root) -> str:
     """The children of root as an XHTML fragment that also reads right as HTML."""
-    _clean_characters(root)
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag not in VOID and len(el) == 0 and not el.text:
             el.text = ""  # <span></span>, never <span/>: HTML parsers would leave it open
     body = "".join(etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root)
+    if _BAD_CHARS.search(body):  # lxml refuses control characters, not the rest: search once, clean rarely
+        _clean_characters(root)
+        body = "".join(etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root)
     if root.text and root.text.strip():
         body = escape(clean_text(root.text)) + body
     return body
