@@ -1,13 +1,14 @@
 """Keep laid-out PDF parts between builds, so that an edit re-lays out only the part it touches.
 
 An entry is addressed by a hash of everything that shapes a part: its whole
-HTML (stylesheet included), the PDF identifier, and the versions of packager,
+HTML (stylesheet included), the PDF identifier, the versions of packager,
 WeasyPrint, pydyf, pikepdf and Python, the source of the modules that write a
-part, plus a fingerprint of the installed fonts. The images a part loaded are recorded with their hashes and checked
-again on every use. An entry is written whole and then renamed into place, and
-carries a checksum of its contents: a damaged, truncated or unreadable entry is
-a miss (and is removed), never an error. Reading is skipped with ``--no-cache``;
-writing is not, so the next build can reuse what a cold build laid out.
+part, and a fingerprint of the installed fonts. The images a part loaded are
+recorded with their hashes and checked again on every use. An entry is written
+whole and then renamed into place, and carries a checksum of its contents: a
+damaged, truncated or unreadable entry is a miss (and is removed), never an
+error. Reading is skipped with ``--no-cache``; writing is not, so the next
+build can reuse what a cold build laid out.
 
 The folder is ``$PACKAGER_CACHE_DIR``, else ``$XDG_CACHE_HOME/packager``, else
 ``~/.cache/packager``; it is trimmed to MAX_BYTES, least recently used first.
@@ -57,7 +58,10 @@ def _environment() -> bytes:
         except PackageNotFoundError:
             parts.append(f"{name} -")
     for module in (pdf_worker, pdf_merge):  # a change to how parts are written must not meet parts written before it
-        parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())
+        try:
+            parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())
+        except (OSError, TypeError):  # no source file (a frozen or zipped install): the version stands for it
+            parts.append(f"{module.__name__} -")
     for folder in FONT_CACHES:
         try:
             parts.append(f"{folder} {os.stat(os.path.expanduser(folder)).st_mtime_ns}")
