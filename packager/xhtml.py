@@ -118,10 +118,14 @@ def serialise(root) -> str:
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag not in VOID and len(el) == 0 and not el.text:
             el.text = ""  # <span></span>, never <span/>: HTML parsers would leave it open
-    body = "".join(etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root)
+
+    def children() -> str:
+        return "".join(etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root)
+
+    body = children()
     if _BAD_CHARS.search(body):  # lxml refuses control characters, not the rest: search once, clean rarely
         _clean_characters(root)
-        body = "".join(etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root)
+        body = children()
     if root.text and root.text.strip():
         body = escape(clean_text(root.text)) + body
     return body

@@ -296,7 +296,7 @@ def _render_in_parts(ctx: RenderContext, plan: list[range], identifier: bytes, t
 
     book = ctx.book
     assets = _asset_files(book)
-    jobs = max(1, getattr(ctx, "jobs", None) or os.cpu_count() or 1)
+    jobs = _job_count(getattr(ctx, "jobs", None))
     started = time.perf_counter()
 
     def progress(what: str) -> None:
@@ -493,13 +493,18 @@ def _link_elsewhere(root, here: set[str], everywhere: set[str]) -> None:
                 a.set("href", xref_url(name))
 
 
+def _job_count(jobs: int | None) -> int:
+    """The part workers to use: --jobs, else one per core."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
 def start_workers_early(bodies: list[str], jobs: int | None) -> None:
     """Start the part workers' server now if the book will be laid out in parts: it imports WeasyPrint meanwhile.
 
     Otherwise the building process waits ~1 s for that import when the first part
     is submitted. The guess uses the Markdown's length, which is about the HTML's.
     """
-    jobs = jobs or os.cpu_count() or 1
+    jobs = _job_count(jobs)
     pages = sum(_pages_for(len(body)) for body in bodies)
     if jobs <= 1 or len(bodies) <= 1 or pages < MIN_SPLIT_PAGES:
         return
