@@ -1,23 +1,30 @@
-"""Run one build: config -> sources -> Book -> renderers -> dist/, swapped in only when complete."""
+"""Run one build: project -> content -> transforms -> render -> output, swapped in only when complete."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from packager import cache, credits, editions, outputdir, sharing, sources, themes, warmup
-from packager import config as config_module
-from packager.assemble import assemble
-from packager.book import Asset, Book
+from packager import project as project_module
+from packager import workers
+from packager.book.model import Asset, Book
+from packager.content.assemble import assemble
 from packager.diagnostics import Diagnostics
-from packager.errors import StrictModeError, UsageError
-from packager.renderers import Output, RenderContext
+from packager.errors import StrictModeError
+from packager.formats import chosen
+from packager.output import folder, reuse
+from packager.project import Project
+from packager.project.git import GitFacts
+from packager.project.sources import DEFAULT_OUTPUT
+from packager.project.themes import Theme, themes_root
+from packager.render import registry, site, warmup
+from packager.render.context import Output, RenderContext
+from packager.transforms import credits, share
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class BuildRequest:
     version_label: str | None = None
     progress: Callable[[str], None] | None = None
     use_cache: bool = True
-    jobs: int | None = None  # worker processes for the PDF (--jobs); None: one per core
+    jobs: int | None = None  # --jobs: worker processes for the Markdown and the PDF; None: one per CPU
     formats: tuple[str, ...] = ()  # --format: the books to make instead of [output] formats
 
     def stage(self, name: str) -> None:
@@ -51,42 +58,11 @@ class BuildResult:
     cached: bool = False
 
 
-def _git(source: Path, *args: str) -> str | None:
-    """Ask git about the source folder; None when it is not a checkout or git is missing."""
-    if not shutil.which("git"):
-        return None
-    try:
-        done = subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def build_epoch(source: Path | None = None, environ: dict | None = None) -> int:
-    """The build time in seconds: SOURCE_DATE_EPOCH, else the source's last git commit, else now."""
-    environ = os.environ if environ is None else environ
-    value = environ.get("SOURCE_DATE_EPOCH")
-    if value is None or value == "":
-        committed = _git(source, "log", "-1", "--format=%ct") if source else None
-        return int(committed) if committed and committed.isdigit() else int(time.time())
-    if not value.strip().isdigit():
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {value!r}; "
-            "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"
-        )
-    return int(value)
-
-
 def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
     """Check the source folder and the output folder before anything is read or written."""
-    source = request.source.expanduser()
-    if not source.exists():
-        raise UsageError("source folder does not exist; pass the folder that holds your Markdown articles", path=source)
-    if not source.is_dir():
-        raise UsageError("is not a folder; pass the folder that holds your Markdown articles", path=source)
-    source = source.resolve()
-    output = (request.output.expanduser() if request.output else source / "dist").resolve()
-    outputdir.check(source, output)
+    source = project_module.source_folder(request.source)
+    output = (request.output.expanduser() if request.output else source / DEFAULT_OUTPUT).resolve()
+    folder.check(source, output)
     return source, output
 
 
@@ -94,12 +70,14 @@ def run(request: BuildRequest) -> BuildResult:
     """Build the book described by request and swap the finished dist/ into place."""
     started = time.perf_counter()
     source, output = resolve_paths(request)
-    key = _cache_key(request, source, output)
+    git = GitFacts(source)
+    key = _input_key(request, source, output, git)
     if request.use_cache:
-        previous = cache.lookup(output, key)
+        previous = reuse.lookup(output, key)
         if previous is not None:
             return _reuse(previous, output, request, started)
-    book, config, theme, diagnostics, epoch = _prepare(request, source, output, warm=True)
+    count = workers.worker_count(request.jobs)
+    project, formats, book, diagnostics, epoch = _prepare(request, source, output, git, count, warm=True)
     _fail_if_strict(request, diagnostics)
     summary = {
         "title": book.title,
@@ -107,24 +85,21 @@ def run(request: BuildRequest) -> BuildResult:
         "version": book.version,
         "articles": len([a for a in book.articles if not a.is_generated]),
     }
-    with outputdir.Lock(output):
-        staging = outputdir.staging_folder(output)
+    with folder.Lock(output):
+        staging = folder.staging_folder(output)
         try:
             with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
-                book = _with_cover(book, theme, Path(work))
-                parts = _part_cache(request)
+                book = _with_cover(book, project.theme, Path(work))
                 ctx = RenderContext(
                     book=book,
-                    theme=theme,
+                    theme=project.theme,
                     destination=staging,
                     diagnostics=diagnostics,
                     epoch=epoch,
-                    jobs=request.jobs,
-                    cache=parts,
+                    workers=count,
+                    use_cache=request.use_cache,
                 )
-                outputs = _render(ctx, config.output.formats, request.stage)
-                if parts is not None:
-                    parts.trim()
+                outputs = _render(ctx, formats, request.stage)
             _fail_if_strict(request, diagnostics)
             record = {
                 "inputs": key,
@@ -132,30 +107,21 @@ def run(request: BuildRequest) -> BuildResult:
                 "outputs": [{"path": o.path, "kind": o.kind, "pages": o.pages} for o in outputs],
                 "warnings": [{"file": w.path, "line": w.line, "message": w.message} for w in diagnostics.warnings],
             }
-            outputdir.publish(staging, output, [o.path for o in outputs], record)
+            folder.swap_in(staging, output, [o.path for o in outputs], record)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started, summary)
 
 
-def _part_cache(request: BuildRequest):
-    """The cache of laid-out PDF parts: read unless --no-cache, written always (None when disabled)."""
-    from packager.partcache import PartCache, default_folder
-
-    folder = default_folder()
-    return PartCache(folder, read=request.use_cache) if folder is not None else None
-
-
-def _cache_key(request: BuildRequest, source: Path, output: Path) -> str:
+def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts) -> str:
     """What decides whether the previous output can be reused; the clock only counts when pinned."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH") or _git(source, "log", "-1", "--format=%ct")
-    theme_root = themes.themes_root()
-    return cache.input_key(
+    pinned = os.environ.get("SOURCE_DATE_EPOCH") or git.last_commit
+    return reuse.input_key(
         source,
         output,
-        (theme_root,),
-        {"epoch": pinned, "label": request.version_label, "formats": sorted(request.formats)},
+        (themes_root(),),
+        {"epoch": str(pinned) if pinned else None, "label": request.version_label, "formats": sorted(request.formats)},
     )
 
 
@@ -184,44 +150,44 @@ class CheckResult:
 def check(request: BuildRequest) -> CheckResult:
     """Run everything a build runs before rendering: config, sources, Markdown, links, credits."""
     started = time.perf_counter()
-    source = request.source.expanduser()
-    if not source.is_dir():
-        raise UsageError("source folder does not exist; pass the folder that holds your Markdown articles", path=source)
-    source = source.resolve()
-    book, _, _, diagnostics, _ = _prepare(request, source, source / "dist")
+    source = project_module.source_folder(request.source)
+    count = workers.worker_count(request.jobs)
+    _, _, book, diagnostics, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count)
     return CheckResult(book, diagnostics, time.perf_counter() - started)
 
 
-def _prepare(request: BuildRequest, source: Path, output: Path, warm: bool = False):
-    """Config, sources and the Book with its transforms applied: everything before rendering (warm: ready it too)."""
+def _prepare(request: BuildRequest, source: Path, output: Path, git: GitFacts, count: int, warm: bool = False):
+    """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
     diagnostics = Diagnostics()
     request.stage("reading the configuration")
-    config = config_module.load(source)
-    if request.formats:  # --format wins over [output] formats
-        config = replace(config, output=replace(config.output, formats=request.formats))
-    epoch = build_epoch(source)
-    theme = themes.load(config.output.theme, source)
-    files = sources.discover(source, config, output, diagnostics)
-    request.stage(f"rendering {len(files)} articles")
-    if warm and "pdf" in config.output.formats:
-        from packager.renderers import pdf
-
-        pdf.start_workers_early([f.body for f in files], request.jobs)
-    ahead = (lambda: warmup.renderers(theme, config)) if warm else None
-    book = assemble(source, config, files, diagnostics, epoch, request.jobs, ahead)
-    version = request.version_label or book.version or _git(source, "describe", "--tags")
-    slug = f"{book.slug}-{version}" if config.output.versioned_names and version else book.slug
-    book = replace(book, version=version, slug=slug, editions=editions.read(source, diagnostics))
-    book = credits.apply(book, theme, config.credits.items, diagnostics)
-    book = sharing.apply(book, config.share, theme, diagnostics)
-    return book, config, theme, diagnostics, epoch
+    epoch = project_module.build_epoch(git)
+    project = project_module.load(source, output, diagnostics, git)
+    formats = request.formats or project.config.output.formats  # --format wins over [output] formats
+    request.stage(f"rendering {len(project.files)} articles")
+    if warm:
+        registry.prepare(formats, [f.body for f in project.files], count)
+    ahead = (lambda: warmup.renderers(project.theme, project.config, formats)) if warm else None
+    config = project.config
+    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead)
+    diagnostics.extend(project.changelog_warnings)
+    book = _edition(book, project, request.version_label)
+    book = credits.apply(book, project.theme, config.credits.items, diagnostics)
+    book = share.apply(book, config.share, project.theme, diagnostics)
+    return project, formats, book, diagnostics, epoch
 
 
-def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
+def _edition(book: Book, project: Project, label: str | None) -> Book:
+    """The book's version, file names, editions and licence text: what the project says beyond its articles."""
+    version = label or book.version or project.git.describe
+    slug = f"{book.slug}-{version}" if project.config.output.versioned_names and version else book.slug
+    return replace(book, version=version, slug=slug, editions=project.editions, licence_text=project.licence_text)
+
+
+def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
     """Draw a typographic cover when the book has none: every output then shows the same one."""
     if book.cover is not None:
         return book
-    from packager import cover
+    from packager.render import cover
 
     path = work / "cover.png"
     path.write_bytes(cover.book_cover(book, theme))
@@ -229,25 +195,13 @@ def _with_cover(book: Book, theme: themes.Theme, work: Path) -> Book:
 
 
 def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
-    from packager.renderers import bundle, credits_files, landing, publish
-
+    """The books, in the order of formats.FORMATS, then the site around them."""
     books: list[Output] = []
-    if "epub" in formats:
-        from packager.renderers import epub
-
-        stage("writing the EPUB")
-        books += epub.render(ctx)
-    if "pdf" in formats:
-        from packager.renderers import pdf  # with lxml.html and the part machinery: only when a PDF is made
-
-        stage("laying out the PDF")
-        books += pdf.render(ctx)
+    for book_format in chosen(formats):
+        stage(book_format.progress)
+        books += registry.renderer(book_format.name).render(ctx)
     stage("writing the download page")
-    credit_files = credits_files.render(ctx)
-    bundled = bundle.render(ctx, books + credit_files)
-    page = landing.render(ctx, books + bundled)
-    outputs = books + bundled + credit_files + page
-    return outputs + publish.render(ctx, outputs)
+    return site.render(ctx, books)
 
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:

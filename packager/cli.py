@@ -12,6 +12,7 @@ import click
 from packager import __version__
 from packager.console import Progress, setup_logging
 from packager.errors import ExitCode, PackagerError, StrictModeError, UsageError
+from packager.formats import NAMES
 
 
 def _common(function):
@@ -48,13 +49,13 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for the Markdown and the PDF (default: one per core). The output is the same for any value.",
+    help="Worker processes for the Markdown and the PDF (default: one per CPU). The output is the same for any value.",
 )
 @click.option(
     "-f",
     "--format",
     "formats",
-    type=click.Choice(["epub", "pdf"], case_sensitive=False),
+    type=click.Choice(NAMES, case_sensitive=False),
     multiple=True,
     help="Make only this book (repeat for both); default: [output] formats. The download page lists what was made.",
 )
@@ -99,7 +100,7 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
         return
     if not quiet:
         for item in result.outputs:
-            if item.kind in ("epub", "pdf", "bundle", "landing"):
+            if item.kind in (*NAMES, "bundle", "landing"):
                 path = result.output / item.path
                 click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
         articles = result.summary.get("articles", 0)
@@ -195,8 +196,9 @@ def serve(source, output, port, verbose, no_color) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
 def clean(source, output) -> None:
     """Remove what packager wrote into the output folder, and nothing else."""
-    from packager import outputdir
+    from packager.output import folder as output_folder
+    from packager.project.sources import DEFAULT_OUTPUT
 
-    folder = (output or source / "dist").expanduser()
-    removed = outputdir.clean(folder)
+    folder = (output or source / DEFAULT_OUTPUT).expanduser()
+    removed = output_folder.clean(folder)
     click.echo(f"removed {len(removed)} file(s) from {folder}", err=True)

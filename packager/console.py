@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import click
 
 from packager.errors import PackagerError
+from packager.filefacts import sha256
 
 _COLOURS = {"warning": "yellow", "error": "red", "info": "cyan", "debug": "bright_black"}
 
@@ -74,13 +74,12 @@ def build_report(result, exit_code: int) -> dict:
     outputs = []
     for item in result.outputs:
         path = Path(result.output) / item.path
-        data = path.read_bytes()
         outputs.append(
             {
                 "path": str(path),
                 "kind": item.kind,
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": path.stat().st_size,
+                "sha256": sha256(path),
                 "pages": item.pages,
             }
         )

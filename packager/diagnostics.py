@@ -27,6 +27,7 @@ class Diagnostics:
     """The warnings of one build, each kept once, in the order they were found."""
 
     warnings: list[BuildWarning] = field(default_factory=list)
+    echo: bool = True  # log each warning as it is recorded (False: only keep it, to be reported later)
     _seen: set[BuildWarning] = field(default_factory=set, repr=False)
 
     def warn(self, path: str, message: str, line: int | None = None) -> None:
@@ -36,8 +37,10 @@ class Diagnostics:
             return
         self._seen.add(item)
         self.warnings.append(item)
-        log.warning("%s", item)
+        if self.echo:
+            log.warning("%s", item)
 
-    def extend(self, other: Diagnostics) -> None:
-        for item in other.warnings:
+    def extend(self, warnings) -> None:
+        """Record each of these warnings (BuildWarning items) in turn."""
+        for item in warnings:
             self.warn(item.path, item.message, item.line)

@@ -1,8 +1,13 @@
-"""A process pool for the build's workers: started with Ctrl-C held back, stopped soon after an error."""
+"""The build's worker processes: how many (the one --jobs rule), and a pool started with Ctrl-C held back.
+
+``--jobs`` becomes a worker count here and nowhere else; the Markdown pool and
+the PDF pool both take that count (each may use fewer, when it has less work).
+"""
 
 from __future__ import annotations
 
 import gc
+import os
 import signal
 from concurrent.futures import Future
 
@@ -11,6 +16,24 @@ from concurrent.futures import Future
 #: collector took 1.27 of 15.8 CPU s with the defaults; 0.84 s with this value, imports frozen and one full
 #: collection after each part (pdf_worker.render_part: a part's layout holds cycles, which would pile up).
 GC_YOUNG_THRESHOLD = 50_000
+
+
+def worker_count(jobs: int | None) -> int:
+    """The number of worker processes for --jobs: as given, else one per CPU this process may run on."""
+    if jobs is not None:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity masks (macOS)
+        return os.cpu_count() or 1
+
+
+def process_pool(count: int, context, initializer, initargs: tuple = (), grace: float = 0.0) -> Pool:
+    """A Pool of count worker processes started by context, each running initializer(*initargs) first."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=initializer, initargs=initargs)
+    return Pool(executor, grace=grace)
 
 
 def relax_gc() -> None:

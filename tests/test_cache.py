@@ -51,7 +51,8 @@ def test_an_edit_or_a_damaged_output_means_a_real_build(tmp_path):
     damaged = build(source, out)
     assert damaged["cached"] is False
     assert pdf.stat().st_size > 1000
-    marker = out / ".packager.json"
+    marker = out.parent / ".out.packager.json"  # the build record, beside the folder (never published in it)
+    assert marker.is_file() and not (out / ".packager.json").exists()
     marker.write_text("{not json")  # a corrupt cache record is a miss, never an error
     assert build(source, out)["cached"] is False
     article = source / "03-licensing.md"
@@ -62,3 +63,19 @@ def test_an_edit_or_a_damaged_output_means_a_real_build(tmp_path):
 
     with zipfile.ZipFile(out / "give-it-away.epub") as epub:
         assert "One more sentence." in epub.read("EPUB/03-licensing.xhtml").decode()
+
+
+def test_output_folders_and_hidden_files_in_the_source_do_not_change_the_key(tmp_path):
+    """What command 1 leaves in the source (dist/ and its record), an editor's or git's folders: never inputs."""
+    source = tmp_path / "src"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("dist", ".*"))
+    assert build(source, tmp_path / "out")["cached"] is False
+    (source / "dist").mkdir()
+    (source / "dist" / "index.html").write_text("an earlier build's page")
+    (source / ".dist.packager.json").write_text("{}")
+    (source / ".git").mkdir()
+    (source / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (source / ".notes.md").write_text("hidden\n")
+    assert build(source, tmp_path / "out")["cached"] is True
+    (source / "images" / "extra.txt").write_text("a file the build may read")
+    assert build(source, tmp_path / "out")["cached"] is False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from packager import config
 from packager.errors import ConfigError
+from packager.project import config
 
 
 def load(tmp_path, text: str) -> config.Config:

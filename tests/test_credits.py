@@ -137,9 +137,10 @@ def test_nd_article_in_by_book_warns(tmp_path):
     (tmp_path / "a.md").write_text("---\nlicense: CC-BY-ND-4.0\n---\n\nText\n")
     (tmp_path / "b.md").write_text("---\nlicense: cc by\n---\n\n![](pic.png)\n")
     (tmp_path / "pic.png").write_bytes((CASE / "images" / "chart.png").read_bytes())
-    from packager import config, credits, sources, themes
-    from packager.assemble import assemble
+    from packager.content.assemble import assemble
     from packager.diagnostics import Diagnostics
+    from packager.project import config, sources, themes
+    from packager.transforms import credits
 
     diagnostics = Diagnostics()
     cfg = config.load(tmp_path)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from packager import config, sources
-from packager.assemble import assemble
+from packager.content.assemble import assemble
 from packager.diagnostics import Diagnostics
+from packager.project import config, sources
 
 
 def make_book(tmp_path: Path, files: dict[str, str | bytes]):

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from packager import article_pool, config, markdown, sources
-from packager.assemble import assemble
+from packager.content import article_pool, markdown
+from packager.content.assemble import assemble
 from packager.diagnostics import Diagnostics
+from packager.project import config, sources
 
 from validators import require_tool
 
@@ -67,7 +68,7 @@ def test_workers_give_the_same_book_and_warnings(tmp_path, monkeypatch):
     tricky_book(tmp_path)
     here = assembled(tmp_path, jobs=1)
     monkeypatch.setattr(article_pool, "MIN_ARTICLES", 1)
-    assert article_pool.worker_count(ARTICLES, 2) == 2
+    assert article_pool.pool_size(ARTICLES, 2) == 2
     there = assembled(tmp_path, jobs=2)
     assert there == here
     book, warnings = here
@@ -97,8 +98,8 @@ def test_an_article_that_fails_in_a_worker_is_rendered_here(tmp_path, monkeypatc
 
 
 def test_small_books_and_one_job_render_here():
-    assert article_pool.worker_count(article_pool.MIN_ARTICLES - 1, None) == 1
-    assert article_pool.worker_count(1000, 1) == 1
+    assert article_pool.pool_size(article_pool.MIN_ARTICLES - 1, 4) == 1
+    assert article_pool.pool_size(1000, 1) == 1
 
 
 def _children(pid: int) -> set[int]:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from packager import outputdir
+from packager.output import folder as outputdir
 
 
 def packager(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -126,6 +126,7 @@ def test_marker_lists_every_file_written(tmp_path):
     assert packager("build", str(source), "-q").returncode == 0
     dist = source / "dist"
     listed = set(outputdir.written_files(dist))
-    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {outputdir.MARKER}
-    assert listed == on_disk
+    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    assert listed == on_disk  # every file is listed, and the record itself is not among them: it is not for readers
+    assert outputdir.record_path(dist) == source / ".dist.packager.json" and outputdir.record_path(dist).is_file()
     assert os.access(dist / "index.html", os.R_OK)

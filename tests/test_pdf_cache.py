@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from packager.partcache import FORMAT, PartCache
-from packager.renderers import pdf, pdf_worker
+from packager.render.pdf import plan
+from packager.render.pdf import worker as pdf_worker
+from packager.render.pdf.cache import FORMAT, PartCache
 
 from bookgen import make_book
 from conftest import book_file, build_into
@@ -42,8 +43,8 @@ def _build(source: Path, output: Path, monkeypatch, *, use_cache: bool = True) -
 
     with monkeypatch.context() as patch:
         patch.setattr(pdf_worker, "render_part", render_part)
-        patch.setattr(pdf, "CHUNK_PAGES", CHUNK_PAGES)
-        patch.setattr(pdf, "MIN_SPLIT_PAGES", 2 * CHUNK_PAGES)
+        patch.setattr(plan, "CHUNK_PAGES", CHUNK_PAGES)
+        patch.setattr(plan, "MIN_SPLIT_PAGES", 2 * CHUNK_PAGES)
         result = build_into(source, output, jobs=1, use_cache=use_cache)
     return book_file(result, ".pdf").read_bytes(), laid_out
 
@@ -125,14 +126,14 @@ def test_a_one_sentence_edit_keeps_the_cut():
             self.anchor, self.html = anchor, "x" * size
 
     articles = [Article(f"piece-{i:03d}", 6000 + (i * 7919) % 9000) for i in range(200)]
-    plan = pdf.plan_parts(articles)
-    assert len(plan) > 10
+    runs = plan.plan_parts(articles)
+    assert len(runs) > 10
     for i in range(0, 200, 7):
         grown = list(articles)
         grown[i] = Article(articles[i].anchor, len(articles[i].html) + 120)
-        changed = [run for run in pdf.plan_parts(grown) if run not in plan]
+        changed = [run for run in plan.plan_parts(grown) if run not in runs]
         assert changed == [], (i, changed)
-    assert max(sum(pdf.estimated_pages(articles[i]) for i in run) for run in plan) <= 1.5 * pdf.CHUNK_PAGES + 8
+    assert max(sum(plan.estimated_pages(articles[i]) for i in run) for run in runs) <= 1.5 * plan.CHUNK_PAGES + 8
 
 
 def test_cache_entries_round_trip_and_damage_is_a_miss(tmp_path):
@@ -173,7 +174,7 @@ def test_file_digests_are_computed_once(tmp_path):
 
 
 def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
-    from packager.partcache import default_folder
+    from packager.render.pdf.cache import default_folder
 
     monkeypatch.setenv("PACKAGER_CACHE_DIR", "")
     assert default_folder() is None

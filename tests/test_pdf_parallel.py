@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from packager.renderers import pdf, pdf_merge
+from packager.render.pdf import merge as pdf_merge
+from packager.render.pdf import plan
+from packager.render.pdf.parts import XREF_SCHEME
 
 from bookgen import make_book
 from conftest import book_file, build_into
@@ -34,8 +36,8 @@ def _build(source: Path, output: Path, monkeypatch, *, jobs: int, split: bool):
 
     with monkeypatch.context() as patch:
         patch.setattr(pdf_merge, "merge", merge)
-        patch.setattr(pdf, "CHUNK_PAGES", CHUNK_PAGES)
-        patch.setattr(pdf, "MIN_SPLIT_PAGES", 2 * CHUNK_PAGES if split else 10**9)
+        patch.setattr(plan, "CHUNK_PAGES", CHUNK_PAGES)
+        patch.setattr(plan, "MIN_SPLIT_PAGES", 2 * CHUNK_PAGES if split else 10**9)
         result = build_into(source, output, jobs=jobs, use_cache=False)
     assert bool(merges) == split, "the book was not laid out the way the test asked"
     return result
@@ -55,7 +57,7 @@ def builds(tmp_path_factory):
 
 def test_the_book_really_is_cut_into_several_parts(builds):
     book = builds[3]
-    assert len(pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)) >= 6
+    assert len(plan.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)) >= 6
 
 
 def test_same_pages_and_text_on_every_page(builds):
@@ -115,7 +117,7 @@ def test_page_references_are_remembered_until_a_page_is_added():
     """The cached pydyf PDF.page_references gives what pydyf's own gives, however many pages are added."""
     import pydyf
 
-    from packager.renderers import pdf_worker
+    from packager.render.pdf import worker as pdf_worker
 
     pdf_worker.remember_page_references()
     document, seen = pydyf.PDF(), []
@@ -184,7 +186,7 @@ def _internal_links(path: Path) -> list[tuple[int, int]]:
             if target is None and action is not None and action.get("/S") == "/GoTo":
                 target = action["/D"]
             if target is None:
-                assert action is not None and not str(action.get("/URI")).startswith(pdf_merge.XREF_SCHEME)
+                assert action is not None and not str(action.get("/URI")).startswith(XREF_SCHEME)
                 continue
             if isinstance(target, str):
                 target = reader.named_destinations[target]
@@ -267,10 +269,10 @@ def test_same_bytes_whatever_the_job_count(builds):
 
 def test_plan_depends_on_the_articles_only(builds):
     book = builds[3]
-    plan = pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
-    assert [i for run in plan for i in run] == list(range(len(book.articles)))
-    assert plan == pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
-    assert pdf.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=10**9) == [range(len(book.articles))]
+    runs = plan.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
+    assert [i for run in runs for i in run] == list(range(len(book.articles)))
+    assert runs == plan.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=0)
+    assert plan.plan_parts(book.articles, chunk_pages=CHUNK_PAGES, min_split_pages=10**9) == [range(len(book.articles))]
 
 
 @pytest.mark.parametrize(
@@ -285,7 +287,7 @@ def test_plan_depends_on_the_articles_only(builds):
     ],
 )
 def test_themes_that_parts_cannot_reproduce_get_the_single_render(rule, tmp_path):
-    from packager import themes
+    from packager.project import themes
 
     (tmp_path / "theme" / "pdf").mkdir(parents=True)
     default = themes.load("default", tmp_path)
@@ -294,22 +296,22 @@ def test_themes_that_parts_cannot_reproduce_get_the_single_render(rule, tmp_path
     class Context:
         theme = themes.load("default", tmp_path)
 
-    assert pdf.parts_unsupported(Context()) is not None
+    assert plan.parts_unsupported(Context.theme) is not None
 
 
 def test_the_default_theme_can_be_rendered_in_parts(tmp_path):
-    from packager import themes
+    from packager.project import themes
 
     class Context:
         theme = themes.load("default", tmp_path)
 
-    assert pdf.parts_unsupported(Context()) is None
+    assert plan.parts_unsupported(Context.theme) is None
 
 
 _EARLY = """
 import multiprocessing.forkserver as fs, sys
-from packager.renderers import pdf
-pdf.start_workers_early([sys.argv[1] * int(sys.argv[2])] * int(sys.argv[3]), int(sys.argv[4]))
+from packager.render.pdf import pool
+pool.start_early([sys.argv[1] * int(sys.argv[2])] * int(sys.argv[3]), int(sys.argv[4]))
 print(fs._forkserver._forkserver_pid is not None)
 """
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from packager import config, sources
-from packager.assemble import assemble
+from packager.content.assemble import assemble
+from packager.content.preprocess import Page, preprocess, unescape_code
 from packager.diagnostics import Diagnostics
-from packager.preprocess import Page, preprocess, unescape_code
+from packager.project import config, sources
 
 CASES = Path(__file__).parent / "cases" / "markdown"
 XHTML = "http://www.w3.org/1999/xhtml"

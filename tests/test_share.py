@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packager.share import (
+from packager.book.share_links import (
     MASTODON_PAGE,
     PROVIDERS,
     ShareLink,

@@ -111,7 +111,7 @@ def test_checksums_verify_and_manifest_matches(example_build):
     on_disk = {
         p.relative_to(dist).as_posix()
         for p in dist.rglob("*")
-        if p.is_file() and p.name not in ("manifest.json", "SHA256SUMS", ".packager.json")
+        if p.is_file() and p.name not in ("manifest.json", "SHA256SUMS")
     }
     assert set(listed) == on_disk
     for path, entry in listed.items():

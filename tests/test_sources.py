@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from packager import config, sources
 from packager.diagnostics import Diagnostics
 from packager.errors import ContentError
+from packager.project import config, sources
 
 
 def discover(tmp_path: Path, files: dict[str, str], cfg: config.Config | None = None):

@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from packager import markdown
+from packager.content import markdown
+from packager.content.context import ArticleContext, Rendered
+from packager.content.linkmap import LinkMap
 from packager.diagnostics import Diagnostics
-from packager.linkmap import LinkMap
 
 from conftest import book_file, build_into
 from validators import epubcheck_problems
@@ -241,9 +242,9 @@ def source_dir():
         yield root
 
 
-def render(source: Path, text: str) -> markdown.Rendered:
+def render(source: Path, text: str) -> Rendered:
     links = LinkMap([("doc.md", "doc", {}), ("other.md", "other", {})])
-    ctx = markdown.ArticleContext(
+    ctx = ArticleContext(
         source_dir=source,
         rel="doc.md",
         slug="doc",

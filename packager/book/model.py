@@ -1,0 +1,192 @@
+"""The book model: pure data, built once and handed to every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+def names(people) -> str:
+    """Join people's names as a byline does: "A", "A and B", "A, B and C"."""
+    found = [p.name for p in people]
+    if len(found) <= 2:
+        return " and ".join(found)
+    return ", ".join(found[:-1]) + " and " + found[-1]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone credited in the book: an author or a contributor."""
+
+    name: str
+    url: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class OriginalSource:
+    """Where an article first appeared."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditItem:
+    """Third-party material inside the book (an image, an excerpt), credited Title-Author-Source-License."""
+
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    license: str | None = None
+    file: str | None = None  # path relative to SOURCE, when the item is a file
+    modified: str | None = None  # how it was changed, when it was
+    article: str | None = None  # the article (source path) it appears in; None for book-level items
+
+
+@dataclass(frozen=True)
+class Licence:
+    """An SPDX licence as the credits name and link it."""
+
+    id: str
+    name: str
+    url: str
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class PersonCredit:
+    """One person and everything they did in the book."""
+
+    name: str
+    url: str | None
+    roles: tuple[str, ...]  # MARC relator codes, e.g. ("aut", "ill")
+    articles: tuple[str, ...]  # source paths of the articles they worked on
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Everything the credits section, credits.json and CITATION.cff say."""
+
+    people: tuple[PersonCredit, ...] = ()
+    licences: tuple[Licence, ...] = ()
+    items: tuple[CreditItem, ...] = ()
+    exceptions: tuple[tuple[str, str], ...] = ()  # (article source path, licence id) differing from the book's
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside an article, with its book-wide unique id."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One released version of the book, as CHANGELOG.md lists it."""
+
+    version: str
+    date: str | None  # YYYY-MM-DD
+    notes_html: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A local file (an image) that the book embeds.
+
+    ``href`` is the path inside the outputs (``assets/images/chart.png``): safe
+    characters only, unique in the book. ``path`` is the file in SOURCE.
+    """
+
+    href: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown file, rendered to an XHTML fragment.
+
+    Every id in ``html`` is unique across the whole book (prefixed with the
+    article's slug), and internal links are plain ``#id`` references, so a
+    renderer that splits the book into files maps ids to files itself.
+    """
+
+    source: str  # POSIX path relative to SOURCE
+    slug: str
+    title: str
+    html: str  # body XHTML fragment, without the article title
+    headings: tuple[Heading, ...] = ()
+    authors: tuple[Person, ...] = ()
+    description: str | None = None
+    date: date | None = None
+    tags: tuple[str, ...] = ()
+    license: str | None = None
+    source_url: str | None = None
+    original: OriginalSource | None = None
+    contributors: tuple[Person, ...] = ()
+    items: tuple[CreditItem, ...] = ()
+    kind: str = "chapter"  # "intro", "chapter", or generated back matter: "credits", "share"
+    depth: int = 0  # 0 top level, 1 inside a section introduced by a folder's index
+    ids: frozenset[str] = frozenset()
+    front_matter: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_intro(self) -> bool:
+        return self.kind == "intro"
+
+    @property
+    def is_generated(self) -> bool:
+        """Back matter that packager writes itself (credits, share), not a source file."""
+        return self.kind in ("credits", "share")
+
+    @property
+    def anchor(self) -> str:
+        """The id of the article's own heading."""
+        return self.slug
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the renderers need, and nothing they would have to look up."""
+
+    title: str
+    slug: str
+    language: str
+    articles: tuple[Article, ...]
+    assets: tuple[Asset, ...] = ()
+    subtitle: str | None = None
+    authors: tuple[Person, ...] = ()
+    description: str | None = None
+    license: str | None = None
+    base_url: str | None = None
+    version: str | None = None
+    publisher: str | None = None
+    keywords: tuple[str, ...] = ()
+    cover: Asset | None = None
+    credits: Credits = field(default_factory=Credits)
+    book_items: tuple[CreditItem, ...] = ()  # [credits] items from packager.toml and the theme's fonts
+    share_links: tuple = ()  # book.share_links.ShareLink, one per provider
+    share_text: str = ""
+    editions: tuple[Edition, ...] = ()  # from CHANGELOG.md, newest first
+    licence_text: str | None = None  # the source's own LICENSE file, shipped in the ZIP
+    identifier: str = ""
+    modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
+    source_dir: Path = Path(".")
+
+    @property
+    def author_names(self) -> str:
+        return names(self.authors)
+
+    def article_for_id(self) -> dict[str, Article]:
+        """Map every id in the book to the article that holds it."""
+        owners: dict[str, Article] = {}
+        for article in self.articles:
+            for id_ in article.ids:
+                owners[id_] = article
+        return owners

@@ -1,0 +1,225 @@
+"""Build the Book from the configuration and the source files: no output is written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path, PurePosixPath
+
+from packager.book.model import Article, Asset, Book, Person
+from packager.book.slugs import slugify, unique
+from packager.content import article_pool, attribution
+from packager.content.context import ArticleContext, Rendered
+from packager.content.linkmap import LinkMap, page_path
+from packager.diagnostics import Diagnostics
+from packager.errors import ConfigError, ContentError
+from packager.project.config import Config
+from packager.project.sources import SourceFile, parse_date
+
+_INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
+
+
+def assemble(
+    source: Path,
+    config: Config,
+    files: list[SourceFile],
+    diagnostics: Diagnostics,
+    epoch: int,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
+) -> Book:
+    """Render every article (in up to workers processes, calling meanwhile as they work) and gather the book around it."""
+    if not files:
+        raise ContentError(
+            "no Markdown articles found (looked for *.md and *.markdown, skipping hidden folders, "
+            "drafts and dist/); add articles or adjust [content] include/exclude",
+            path=source,
+        )
+    root_index = files[0] if files[0].is_root_index else None
+    index_meta = root_index.meta if root_index else {}
+
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for f in files:
+        base = "introduction" if f.is_root_index else slugify(page_path(f.rel).replace("/", "-"), "article")
+        slugs[f.rel] = unique(base, taken)
+        taken.add(slugs[f.rel])
+    links = LinkMap((f.rel, slugs[f.rel], f.meta) for f in files)
+    assets: dict[Path, Asset] = {}
+
+    # A root index with front matter only speaks for the book, not as an article.
+    todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
+    contexts = [
+        ArticleContext(
+            source_dir=source,
+            rel=f.rel,
+            slug=slugs[f.rel],
+            body_line=f.body_line,
+            body=f.body,
+            links=links,
+            assets=assets,
+            diagnostics=diagnostics,
+        )
+        for f in todo
+    ]
+    with closing(article_pool.render_all(contexts, workers, meanwhile)) as results:
+        articles = [_article(f, slugs[f.rel], r, diagnostics) for f, r in zip(todo, results, strict=True)]
+
+    articles = _check_internal_links(articles, diagnostics)
+    book_config = config.book
+    authors = book_config.authors or _people(index_meta, "", diagnostics) or _all_authors(articles)
+    title = book_config.title or _string(index_meta.get("title")) or _folder_title(source)
+    language = book_config.language or _string(index_meta.get("lang") or index_meta.get("language")) or "en"
+    when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    identity = book_config.base_url or (title + "|" + "|".join(p.name for p in authors))
+    return Book(
+        title=title,
+        slug=book_config.slug or slugify(title),
+        language=language,
+        articles=tuple(articles),
+        assets=tuple(sorted(assets.values(), key=lambda a: a.href)),
+        subtitle=book_config.subtitle,
+        authors=tuple(authors),
+        description=book_config.description or _string(index_meta.get("description")),
+        license=book_config.license or _string(index_meta.get("license")),
+        base_url=book_config.base_url,
+        version=book_config.version,
+        publisher=book_config.publisher,
+        keywords=book_config.keywords,
+        cover=_cover(source, config),
+        identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}",
+        modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        source_dir=source,
+    )
+
+
+def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnostics) -> Article:
+    meta = f.meta
+    title = _string(meta.get("title")) or rendered.title_from_body or _file_title(f.rel)
+    contributors, original, items = attribution.read_article(meta, f.rel, diagnostics)
+    tags = meta.get("tags") or meta.get("keywords") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    return Article(
+        source=f.rel,
+        slug=slug,
+        title=title,
+        html=rendered.html,
+        headings=tuple(rendered.headings),
+        authors=tuple(_people(meta, f.rel, diagnostics)),
+        description=_string(meta.get("description") or meta.get("summary")),
+        date=parse_date(meta.get("date")),
+        tags=tuple(str(t) for t in tags if isinstance(t, (str, int, float))),
+        license=_string(meta.get("license")),
+        source_url=original.url if original else None,
+        original=original,
+        contributors=contributors,
+        items=items,
+        depth=f.depth,
+        kind="intro" if f.is_root_index else "chapter",
+        ids=frozenset(rendered.ids),
+        front_matter=meta,
+    )
+
+
+def _string(value) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _people(meta: dict, rel: str, diagnostics: Diagnostics) -> list[Person]:
+    """Authors from 'author' or 'authors': names, or {name, url} mappings."""
+    raw = meta.get("authors", meta.get("author"))
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    people = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            people.append(Person(item.strip()))
+        elif isinstance(item, dict) and _string(item.get("name")):
+            url = item.get("url") if isinstance(item.get("url"), str) else None
+            people.append(Person(_string(item["name"]), url))
+        elif rel:
+            diagnostics.warn(
+                rel, f"front matter: author {item!r} is neither a name nor a {{name, url}} mapping; ignored"
+            )
+    return people
+
+
+def _all_authors(articles: list[Article]) -> list[Person]:
+    seen: dict[str, Person] = {}
+    for article in articles:
+        for person in article.authors:
+            seen.setdefault(person.name, person)
+    return list(seen.values())
+
+
+def _folder_title(source: Path) -> str:
+    name = source.resolve().name or "Book"
+    return re.sub(r"[-_]+", " ", name).strip().capitalize() or "Book"
+
+
+def _file_title(rel: str) -> str:
+    stem = PurePosixPath(rel).stem
+    if stem.lower() in ("index", "_index", "readme"):
+        stem = PurePosixPath(rel).parent.name or "Introduction"
+    return re.sub(r"^\d+[-_ ]+", "", re.sub(r"[-_]+", " ", stem)).strip().capitalize() or stem
+
+
+def _cover(source: Path, config: Config) -> Asset | None:
+    cover = config.book.cover
+    if not cover:
+        return None
+    where = config.path or source / "packager.toml"
+    path = (source / cover).resolve()
+    if not path.is_relative_to(source.resolve()):
+        raise ConfigError(f"'book.cover' must be a file inside the source folder, got {cover!r}", path=where)
+    if not path.is_file():
+        raise ConfigError(
+            f"'book.cover' names {cover!r}, which does not exist; fix the path or remove the key", path=where
+        )
+    media_types = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+    media_type = media_types.get(path.suffix.lower())
+    if media_type is None:
+        raise ConfigError(f"'book.cover' must be a PNG or JPEG image, got {cover!r}", path=where)
+    return Asset(href=f"cover{path.suffix.lower()}", path=path, media_type=media_type)
+
+
+def _check_internal_links(articles: list[Article], diagnostics: Diagnostics) -> list[Article]:
+    """Send links to anchors that do not exist to the top of their article instead, with a warning."""
+    all_ids = {a.slug for a in articles}.union(*(a.ids for a in articles))
+    slugs = {a.slug for a in articles}
+    fixed = []
+    for article in articles:
+
+        def repair(match: re.Match, article=article) -> str:
+            target = match.group(1)
+            if target in all_ids:
+                return match.group(0)
+            owner = target.split("--", 1)[0]
+            fragment = target.split("--", 1)[-1]
+            if owner in slugs:
+                diagnostics.warn(
+                    article.source,
+                    f"link to #{fragment}: no such heading or anchor; it now points at the start of the article",
+                )
+                return f'href="#{owner}"'
+            diagnostics.warn(
+                article.source, f"link to #{target} has no target; it now points at the start of this article"
+            )
+            return f'href="#{article.slug}"'
+
+        html = _INTERNAL_HREF.sub(repair, article.html)
+        fixed.append(article if html == article.html else _replace(article, html=html))
+    return fixed
+
+
+def _replace(article: Article, **changes) -> Article:
+    from dataclasses import replace
+
+    return replace(article, **changes)

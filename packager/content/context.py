@@ -1,0 +1,53 @@
+"""What rendering one article needs to know about the rest of the book, and what it gives back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packager.book.model import Asset, Heading
+from packager.content.linkmap import LinkMap
+from packager.diagnostics import Diagnostics
+
+
+@dataclass
+class Rendered:
+    """The result of rendering one article body."""
+
+    html: str
+    headings: list[Heading] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    title_from_body: str | None = None
+
+
+@dataclass
+class ArticleContext:
+    """What rendering one article needs to know about the rest of the book."""
+
+    source_dir: Path
+    rel: str  # the article's path relative to source_dir
+    slug: str
+    body_line: int
+    body: str
+    links: LinkMap
+    assets: dict[Path, Asset]  # shared across the book: source file -> embedded asset
+    diagnostics: Diagnostics
+    known_lines: dict[str, int] = field(default_factory=dict)  # needle -> body line, where preprocessing knows
+
+    def line_of(self, needle: str) -> int | None:
+        """Best-effort line number of the first occurrence of needle in the file."""
+        if needle in self.known_lines:
+            return self.body_line + self.known_lines[needle]
+        index = self.body.find(needle) if needle else -1
+        if index < 0 and needle.startswith("/"):  # a Hugo resource packager looked up at the site root
+            index = self.body.find(needle[1:])
+        if index < 0:
+            return None
+        return self.body_line + self.body.count("\n", 0, index)
+
+    def warn(self, message: str, needle: str = "") -> None:
+        self.diagnostics.warn(self.rel, message, self.line_of(needle))
+
+    def warn_at(self, message: str, body_line: int) -> None:
+        """Warn about line body_line (0-based) of the article's body."""
+        self.diagnostics.warn(self.rel, message, self.body_line + body_line)

@@ -1,0 +1,325 @@
+"""Render an article's Markdown body to a sanitised, well-formed XHTML fragment.
+
+The pipeline is: preprocess (template syntax a book cannot run) ->
+Python-Markdown (+ pymdown-extensions) -> xhtml.sanitise (nh3 drops anything
+unsafe, lxml and our repairs make it valid) -> the article's own transforms
+(alerts, ids, images, links, notes) -> xhtml.serialise. The result is valid
+inside an EPUB content document and inside the single HTML document the PDF is
+made from.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from contextlib import suppress
+from urllib.parse import unquote, urlsplit
+
+import markdown as md
+from lxml import etree
+from pymdownx.slugs import slugify as github_slugify
+
+from packager.book.model import Heading
+from packager.book.slugs import unique
+from packager.content import images, typography, xhtml
+from packager.content.context import ArticleContext, Rendered
+from packager.content.preprocess import Page, preprocess
+from packager.content.urls import safe_url
+
+EXTENSIONS = [
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "admonition",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.tasklist",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.betterem",
+]
+EXTENSION_CONFIGS = {
+    "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
+    "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
+    "pymdownx.tasklist": {"custom_checkbox": False},
+}
+
+
+_LOCAL = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown instance per thread, reset between articles: building one costs more than a short article."""
+    converter = getattr(_LOCAL, "converter", None)
+    if converter is None:
+        converter = _LOCAL.converter = md.Markdown(extensions=_extensions(), output_format="xhtml")
+    return converter.reset()
+
+
+def _extensions() -> list:
+    """Make EXTENSIONS' instances: given names, Python-Markdown scans every installed package's entry points."""
+    import importlib
+
+    modules = (name if "." in name else f"markdown.extensions.{name}" for name in EXTENSIONS)
+    return [
+        importlib.import_module(module).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
+        for name, module in zip(EXTENSIONS, modules, strict=True)
+    ]
+
+
+_FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
+
+
+def warm_up(bodies: Iterable[str] = ()) -> None:
+    """Build this thread's converter and the lexers the bodies' code fences name: worker processes inherit them."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    _converter()
+    for language in sorted({m.group(1).lower() for body in bodies for m in _FENCE_LANGUAGE.finditer(body)}):
+        with suppress(ClassNotFound):
+            get_lexer_by_name(language)  # the first instance compiles the lexer's patterns
+
+
+def render(ctx: ArticleContext, text: str) -> Rendered:
+    """Turn Markdown text into a sanitised XHTML fragment for one article."""
+    page = Page(
+        warn=ctx.warn_at,
+        locate_image=lambda src: images.locate_resource(src, ctx),
+        remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
+    )
+    text = preprocess(xhtml.clean_text(text), page)
+    root = xhtml.sanitise(_converter().convert(text))
+    typography.smarten(root)
+    _alerts(root)
+    title = _take_leading_title(root)
+    _demote_headings(root)
+    _make_figures(root)
+    images.resolve_images(root, ctx)
+    _add_ids(root)
+    ids, local_ids = _prefix_ids(root, ctx.slug)
+    _resolve_links(root, ctx, local_ids)
+    _mark_notes(root, ctx.slug)
+    headings = [
+        Heading(int(el.tag[1]), el.get("id"), _text(el))
+        for el in root.iter("h2", "h3", "h4", "h5", "h6")
+        if el.get("id")
+    ]
+    return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title)
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _take_leading_title(root) -> str | None:
+    """Remove a leading '# Title' heading: the renderers print the title themselves."""
+    first = next((c for c in root if isinstance(c.tag, str)), None)
+    if first is None or first.tag != "h1" or (root.text and root.text.strip()):
+        return None
+    title = _text(first)
+    xhtml.drop_tree(first)
+    return title
+
+
+def _demote_headings(root) -> None:
+    """Shift body headings down when the body uses h1: only the article title is h1."""
+    if not any(True for _ in root.iter("h1")):
+        return
+    for el in list(root.iter("h1", "h2", "h3", "h4", "h5")):
+        el.tag = f"h{int(el.tag[1]) + 1}"
+
+
+def _make_figures(root) -> None:
+    """An image alone in a paragraph (or alone in a link there), with a title, becomes a captioned figure."""
+    for p in list(root.iter("p")):
+        holder = _only_child(p)
+        img = _only_child(holder) if holder is not None and holder.tag == "a" else holder
+        if img is None or img.tag != "img":
+            continue
+        caption = (img.get("title") or "").strip()
+        if not caption:
+            continue
+        del img.attrib["title"]
+        figure = etree.Element("figure")
+        holder.tail = None
+        figure.append(holder)
+        figcaption = etree.SubElement(figure, "figcaption")
+        figcaption.text = caption
+        figure.tail = p.tail
+        p.getparent().replace(p, figure)
+
+
+def _only_child(el):
+    """The one child element of el when el holds nothing else, else None."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if len(children) != 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+        return None
+    return children[0]
+
+
+_ALERT = re.compile(r"\s*\[!(\w+)\]([+-]?)[ \t]*")
+ALERTS = {"note", "tip", "important", "warning", "caution", "danger", "details"}
+
+
+def _alerts(root) -> None:
+    """GitHub alerts (> [!NOTE]) become the admonitions `!!! note` makes; [!NOTE]- / + fold, as in Obsidian."""
+    for quote in list(root.iter("blockquote")):
+        first = next((c for c in quote if isinstance(c.tag, str)), None)
+        match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+        if not match or match.group(1).lower() not in ALERTS or (quote.text or "").strip():
+            continue
+        kind, fold = match.group(1).lower(), match.group(2)
+        first.text = first.text[match.end() :]
+        title = _first_line(first)
+        if kind == "details" or fold:
+            box = etree.Element("details", {} if kind == "details" else {"class": f"admonition {kind}"})
+            head = etree.SubElement(box, "summary", {} if kind == "details" else {"class": "admonition-title"})
+        else:
+            box = etree.Element("div", {"class": f"admonition {kind}"})
+            head = etree.SubElement(box, "p", {"class": "admonition-title"})
+        if fold == "+":
+            box.set("open", "open")
+        head.text = (title.text or "").lstrip()
+        head.extend(list(title))
+        if not _text(head):
+            head.text = kind.capitalize()
+        if not (first.text or "").strip() and len(first) == 0:
+            quote.remove(first)
+        box.extend(list(quote))
+        box.tail = quote.tail
+        quote.getparent().replace(quote, box)
+
+
+def _first_line(p):
+    """Take the first line of a paragraph out of it, into a <span> (its text and inline elements)."""
+    holder = etree.Element("span")
+    head, newline, rest = (p.text or "").partition("\n")
+    holder.text, p.text = head, rest if newline else None
+    if newline:
+        return holder
+    for child in list(p):
+        if child.tag == "br":
+            p.text = (child.tail or "").lstrip("\n")
+            p.remove(child)
+            return holder
+        head, newline, rest = (child.tail or "").partition("\n")
+        child.tail = head
+        holder.append(child)
+        if newline:
+            p.text = rest
+            return holder
+    return holder
+
+
+_github_slug = github_slugify(case="lower")
+
+
+def _add_ids(root) -> None:
+    """Ids for headings and definition terms, as GitHub and Hugo make them: links written for those sites work."""
+    taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "dt"):
+        if el.get("id"):
+            continue
+        base = _github_slug(_text(el), "-") or ("term" if el.tag == "dt" else "section")
+        new, n = base, 0
+        while new in taken:
+            n += 1
+            new = f"{base}-{n}"
+        taken.add(new)
+        el.set("id", new)
+
+
+def _prefix_ids(root, slug: str) -> tuple[set[str], dict[str, str]]:
+    """Make every id unique in the book by prefixing the article's slug.
+
+    Returns the new ids and the map from each original id to its new one.
+    """
+    seen: set[str] = {slug}
+    mapping: dict[str, str] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        old = el.get("id")
+        if old is None:
+            continue
+        new = unique(f"{slug}--{_id_safe(old)}", seen)
+        seen.add(new)
+        mapping.setdefault(old, new)
+        el.set("id", new)
+    return seen, mapping
+
+
+def _id_safe(value: str) -> str:
+    """Letters, digits and -_.: only: every id and #fragment stays a plain, valid URL fragment."""
+    return re.sub(r"[^\w.:-]+", "-", value.strip()).strip("-") or "id"
+
+
+def _resolve_links(root, ctx: ArticleContext, local_ids: dict[str, str]) -> None:
+    """Point links between articles at book-internal ids; keep external links; unwrap the rest."""
+    for a in list(root.iter("a")):
+        href = (a.get("href") or "").strip()
+        if not href:
+            a.attrib.pop("href", None)
+            if not a.get("id"):
+                xhtml.drop_tag(a)  # nowhere to go (e.g. a template call that could not run): its text stays
+            continue
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            parts = None
+        if parts is not None and parts.scheme in ("http", "https", "mailto"):
+            url = safe_url(href)
+            if url is None:
+                ctx.warn(f"link {href} is not a valid URL; the link was removed, its text kept", href)
+                xhtml.drop_tag(a)
+            else:
+                a.set("href", url)
+            continue
+        if parts is None or parts.scheme or parts.netloc:
+            ctx.warn(f"link {href} uses an unsupported scheme; the link was removed, its text kept", href)
+            xhtml.drop_tag(a)
+            continue
+        if not parts.path:
+            fragment = unquote(parts.fragment)
+            target = local_ids.get(fragment) or (f"{ctx.slug}--{_id_safe(fragment)}" if fragment else ctx.slug)
+            a.set("href", "#" + target)
+            continue
+        if href == "g":  # Hugo's glossary link: [term](g)
+            target_slug = ctx.links.glossary(_text(a))
+            if target_slug is None:
+                xhtml.drop_tag(a)
+            else:
+                a.set("href", "#" + target_slug)
+            continue
+        target_slug = ctx.links.resolve(ctx.rel, unquote(parts.path))
+        if target_slug is None:
+            ctx.warn(
+                f"link {href} does not point at an article in this book; the link was removed, its text kept", href
+            )
+            xhtml.drop_tag(a)
+            continue
+        fragment = unquote(parts.fragment)
+        a.set("href", "#" + (f"{target_slug}--{_id_safe(fragment)}" if fragment else target_slug))
+
+
+def _mark_notes(root, slug: str) -> None:
+    """Give footnotes the classes the renderers style and tag (noteref / footnote)."""
+    for div in root.iter("div"):
+        if "footnote" in (div.get("class") or "").split():
+            div.set("class", "footnotes")
+            for hr in div.findall("hr"):
+                div.remove(hr)
+    for a in root.iter("a"):
+        cls = (a.get("class") or "").split()
+        if "footnote-ref" in cls:
+            a.set("class", "noteref")
+        elif "footnote-backref" in cls:
+            a.set("class", "backlink")
+            if a.get("title"):
+                del a.attrib["title"]
+            a.set("aria-label", "Back to the text")

@@ -1,0 +1,81 @@
+"""Skip a build whose inputs have not changed since the output folder was made.
+
+The key is a hash of everything that shapes the output: packager's version,
+every file the build may read in the source folder (articles, images,
+packager.toml, the project's theme: what ``project.sources.readable_files``
+yields, so never an output folder, a hidden file or folder, or a file outside
+the source), the named theme's files, the requested version label and formats,
+and the build time when it is pinned (SOURCE_DATE_EPOCH or the last git commit).
+A hit is trusted only when every file in SHA256SUMS still has its hash, so a
+damaged or hand-edited output folder is rebuilt, never reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from packager import __version__
+from packager.filefacts import sha256
+from packager.output.folder import read_record
+from packager.project.sources import readable_files
+
+log = logging.getLogger("packager")
+
+
+def _hash_files(digest, root: Path, paths) -> None:
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(bytes.fromhex(sha256(path)))
+        except OSError:
+            digest.update(b"unreadable")
+
+
+def _theme_files(folder: Path):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def input_key(source: Path, output: Path, theme_folders: tuple[Path, ...], extra: dict) -> str:
+    """A hash of everything the build reads."""
+    digest = hashlib.sha256(f"packager {__version__}\0".encode())
+    digest.update(json.dumps(extra, sort_keys=True).encode())
+    _hash_files(digest, source, readable_files(source, output))
+    for folder in theme_folders:
+        if not folder.resolve().is_relative_to(source):
+            _hash_files(digest, folder, _theme_files(folder))
+    return digest.hexdigest()
+
+
+def _verified(output: Path) -> bool:
+    sums = output / "SHA256SUMS"
+    try:
+        lines = sums.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        expected, _, rel = line.partition("  ")
+        try:
+            if sha256(output / rel) != expected:
+                log.debug("cache: %s changed since the last build; rebuilding", rel)
+                return False
+        except OSError:
+            log.debug("cache: %s is missing; rebuilding", rel)
+            return False
+    return bool(lines)
+
+
+def lookup(output: Path, key: str) -> dict | None:
+    """The previous build's record when its key matches and its files are intact, else None."""
+    record = read_record(output)
+    if record is None or record.get("inputs") != key:
+        return None
+    if not _verified(output):
+        return None
+    return record

@@ -1,0 +1,32 @@
+"""What every renderer gets (RenderContext) and gives back (Output)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager.book.model import Book
+from packager.diagnostics import Diagnostics
+from packager.project.themes import Theme
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer gets: the book, the theme, and the folder it may write into."""
+
+    book: Book
+    theme: Theme
+    destination: Path
+    diagnostics: Diagnostics
+    epoch: int  # seconds since 1970, the build time used in every output
+    workers: int = 1  # worker processes a renderer may use (workers.worker_count); never changes the output
+    use_cache: bool = True  # a renderer may take what earlier builds left in its cache (False: --no-cache)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a renderer wrote, relative to the destination folder."""
+
+    path: str
+    kind: str  # a format's name ("epub", "pdf"), or "bundle", "landing", "credits", "asset", "publish"
+    pages: int | None = None  # for PDFs

@@ -1,0 +1,169 @@
+"""Draw the covers packager makes itself: a typographic book cover and the 1200×630 sharing image.
+
+Both are plain PNGs drawn with Pillow from the book's title, subtitle and
+authors in the theme's colours, so they are the same on every machine that has
+the same fonts, and a book without a designed cover still has one.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tomllib
+from functools import cache, lru_cache
+
+from packager.book.model import Book
+from packager.project.themes import Theme
+
+COVER_SIZE = (1600, 2400)
+OG_SIZE = (1200, 630)
+DEFAULT_COLOURS = {"background": "#14505c", "foreground": "#fdfaf2", "accent": "#e8843a"}
+#: zlib level of the PNGs drawn here: 6 is within 3% of 9's size in half the time.
+PNG_COMPRESS_LEVEL = 6
+
+_drawn: list = []  # the last cover drawn, as (PNG bytes, image): og_image need not decode it again
+
+
+@cache
+def _font_file(pattern: str) -> str | None:
+    """Ask fontconfig for a font file; None when fontconfig is not there."""
+    if not shutil.which("fc-match"):
+        return None
+    found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=30)
+    return found.stdout.strip() or None
+
+
+def find_fonts() -> None:
+    """Look up the cover's fonts now, so that drawing does not wait for fontconfig."""
+    _font_file("DejaVu Sans")
+    _font_file("DejaVu Sans:bold")
+
+
+def _font(size: int, bold: bool = False):
+    from PIL import ImageFont
+
+    path = _font_file("DejaVu Sans:bold" if bold else "DejaVu Sans")
+    if path:
+        return ImageFont.truetype(path, size)
+    return ImageFont.load_default(size)
+
+
+def colours(theme: Theme) -> dict[str, str]:
+    data = tomllib.loads(theme.read_text("theme.toml"))
+    return {**DEFAULT_COLOURS, **data.get("cover", {})}
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    """Break text into lines no wider than width pixels."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _block(draw, text: str, size: int, bold: bool, width: int, max_lines: int):
+    """The largest font (from size down) at which text fits in max_lines lines of width pixels."""
+    while True:
+        font = _font(size, bold)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) <= max_lines or size <= 24:
+            return font, lines[:max_lines]
+        size = int(size * 0.9)
+
+
+def _draw_text(draw, lines, font, x: int, y: int, fill: str, centre_width: int | None = None) -> int:
+    for line in lines:
+        left = x + (centre_width - draw.textlength(line, font=font)) / 2 if centre_width else x
+        draw.text((left, y), line, font=font, fill=fill)
+        y += int(font.size * 1.22)
+    return y
+
+
+def book_cover(book: Book, theme: Theme) -> bytes:
+    """Draw a 1600×2400 typographic cover: title, subtitle and authors on the theme's colours."""
+    return _cover(book.title, book.subtitle, book.author_names, _colour_items(theme))
+
+
+def og_image(book: Book, theme: Theme, cover: bytes) -> bytes:
+    """Draw a 1200×630 sharing image: the cover on the left, the title on the right."""
+    return _og(book.title, book.subtitle, cover, _colour_items(theme))
+
+
+def draw_ahead(title: str, subtitle: str | None, author_names: str, theme: Theme) -> None:
+    """Draw the cover and sharing image of a book with these facts now: book_cover and og_image reuse them."""
+    items = _colour_items(theme)
+    _og(title, subtitle, _cover(title, subtitle, author_names, items), items)
+
+
+def _colour_items(theme: Theme) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(colours(theme).items()))
+
+
+@lru_cache(maxsize=2)
+def _cover(title: str, subtitle: str | None, author_names: str, colour_items: tuple) -> bytes:
+    from PIL import Image, ImageDraw
+
+    c = dict(colour_items)
+    width, height = COVER_SIZE
+    image = Image.new("RGB", COVER_SIZE, c["background"])
+    draw = ImageDraw.Draw(image)
+    margin = 150
+    inner = width - 2 * margin
+    draw.rectangle([margin, 260, margin + 220, 282], fill=c["accent"])
+    font, lines = _block(draw, title, 170, True, inner, 4)
+    y = _draw_text(draw, lines, font, margin, 360, c["foreground"])
+    if subtitle:
+        font, lines = _block(draw, subtitle, 80, False, inner, 4)
+        _draw_text(draw, lines, font, margin, y + 60, c["foreground"])
+    if author_names:
+        font, lines = _block(draw, author_names, 76, True, inner, 3)
+        _draw_text(draw, lines, font, margin, height - 260 - len(lines) * int(font.size * 1.22), c["foreground"])
+    draw.rectangle([0, height - 70, width, height], fill=c["accent"])
+    data = _png(image)
+    _drawn[:] = [(data, image)]
+    return data
+
+
+@lru_cache(maxsize=2)
+def _og(title: str, subtitle: str | None, cover: bytes, colour_items: tuple) -> bytes:
+    from PIL import Image, ImageDraw
+
+    c = dict(colour_items)
+    image = Image.new("RGB", OG_SIZE, c["background"])
+    thumb = _decoded(cover)
+    thumb.thumbnail((380, 530))
+    image.paste(thumb, (50, (OG_SIZE[1] - thumb.height) // 2))
+    draw = ImageDraw.Draw(image)
+    left = 50 + 380 + 60
+    inner = OG_SIZE[0] - left - 50
+    font, lines = _block(draw, title, 76, True, inner, 3)
+    y = _draw_text(draw, lines, font, left, 110, c["foreground"])
+    if subtitle:
+        font, lines = _block(draw, subtitle, 40, False, inner, 3)
+        y = _draw_text(draw, lines, font, left, y + 20, c["foreground"])
+    font, lines = _block(draw, "Free ebook · EPUB and PDF · no sign-up", 30, True, inner, 2)
+    draw.rectangle([left, y + 40, left + 90, y + 48], fill=c["accent"])
+    _draw_text(draw, lines, font, left, y + 70, c["foreground"])
+    return _png(image)
+
+
+def _decoded(cover: bytes):
+    """Return the cover as an RGB image: the one book_cover just drew, else decoded from its bytes."""
+    from PIL import Image
+
+    drawn = _drawn.pop() if _drawn else None
+    if drawn is not None and drawn[0] == cover:
+        return drawn[1]  # PNG is lossless: the same pixels decoding would give
+    with Image.open(io.BytesIO(cover)) as source:
+        return source.convert("RGB")
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return out.getvalue()

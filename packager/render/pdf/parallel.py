@@ -1,0 +1,209 @@
+"""Lay a long book out in parts, side by side, and join them into what one render gives (see the package)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Future
+
+from lxml import html as lxml_html
+
+from packager.render.context import RenderContext
+from packager.render.pdf import merge, numbers, plan, pool, worker
+from packager.render.pdf.cache import PartCache
+from packager.render.pdf.html import (
+    PdfArticle,
+    articles_css,
+    asset_files,
+    book_html,
+    front_html,
+    ids,
+    link_elsewhere,
+    pdf_tree,
+    serialize,
+)
+from packager.render.pdf.parts import (
+    Bookmark,
+    FooterProbe,
+    MergeError,
+    PartJob,
+    PartResult,
+    part_data,
+    part_from_data,
+    xref_url,
+)
+from packager.render.styles import stylesheet
+
+log = logging.getLogger("packager")
+
+#: Renders of the front matter before giving up on a page count that will not settle.
+FRONT_ATTEMPTS = 4
+
+
+class CannotSplit(Exception):
+    """This book cannot be laid out in parts that join into what one render gives."""
+
+
+def render_in_parts(ctx: RenderContext, runs: list[range], identifier: bytes, target, cache: PartCache | None) -> int:
+    """Lay the runs of articles out as parts, in up to ctx.workers processes, and merge them into target."""
+    book = ctx.book
+    assets = asset_files(book)
+    jobs = ctx.workers
+    started = time.perf_counter()
+
+    def progress(what: str) -> None:
+        log.debug("PDF in %d parts, %d jobs: %s (%.1f s)", len(runs), jobs, what, time.perf_counter() - started)
+
+    with pool.executor(min(jobs, len(runs))) as executor:
+        css = stylesheet(ctx.theme, "pdf/print.css")
+        probe = _probe(executor, cache, css, identifier)
+        numbers = _page_number_style(probe.result()) if probe.done() else None  # done: no worker processes
+
+        # Every article's PDF-ready tree, and which part holds which id.
+        trees = [pdf_tree(a) for a in book.articles]
+        part_ids = [set().union(*({book.articles[i].anchor} | ids(trees[i]) for i in run)) for run in runs]
+        placeholder = front_html(ctx, {a.anchor: 0 for a in book.articles}, xref_url)
+        front_ids = ids(lxml_html.document_fromstring(placeholder))
+        everywhere = front_ids.union(*part_ids)
+
+        # Laid out first, while the parts wait: its page count is (nearly always) the final one.
+        digits = len(str(round(sum(plan.estimated_pages(a) for a in book.articles)) + 10))
+        first_guess = _lay_out(
+            executor,
+            cache,
+            PartJob(
+                front_html(ctx, {a.anchor: "0" * digits for a in book.articles}, xref_url),
+                assets,
+                identifier,
+                tag="p0-",
+                front=True,
+            ),
+        )
+        # Longest parts first: the last ones to finish are short, so no worker waits long for another.
+        futures: list[Future | None] = [None] * len(runs)
+        for index in sorted(range(len(runs)), key=lambda i: -plan.estimated_run_pages(book, runs[i])):
+            run = runs[index]
+            articles = []
+            for i in run:
+                link_elsewhere(trees[i], part_ids[index], everywhere)
+                articles.append(PdfArticle(book.articles[i], serialize(trees[i])))
+                trees[i] = None  # the parts' HTML is all this process keeps of the articles
+            html = book_html(ctx, part="articles", articles=articles, css=articles_css(css))
+            tag = f"{book.articles[run.start].anchor}-"  # by content, not by position: a cached part stays right
+            futures[index] = _lay_out(executor, cache, PartJob(html, assets, identifier, tag=tag))
+        progress("every part submitted")
+        numbers = numbers or _page_number_style(probe.result())
+        parts = [f.result() for f in futures]
+        progress(f"every part laid out: {sum(p.pages for p in parts)} pages")
+        for run, part in zip(runs, parts, strict=True):
+            anchors = [book.articles[i].anchor for i in run]
+            if part.anchors.get(anchors[0]) != 0 or any(a not in part.anchors for a in anchors):
+                raise CannotSplit(
+                    "a part does not start with its first article (is pdf/book.html's part switch intact?)"
+                )
+
+        front_pages = first_guess.result().pages
+        for _ in range(FRONT_ATTEMPTS):
+            starts, toc_pages = _page_numbers(book, runs, parts, front_pages)
+            html = front_html(ctx, toc_pages, xref_url)
+            front = _lay_out(executor, cache, PartJob(html, assets, identifier, tag="p0-", front=True)).result()
+            if any(a.anchor in front.anchors for a in book.articles):
+                raise CannotSplit("the front matter holds articles (is pdf/book.html's part switch intact?)")
+            if front.pages == front_pages:
+                break
+            front_pages = front.pages
+        else:
+            raise CannotSplit("the contents' page count does not settle")
+        progress(f"front matter laid out: {front.pages} pages")
+
+    bookmarks = list(front.bookmarks)
+    for start, part in zip(starts, parts, strict=True):
+        bookmarks.extend(Bookmark(b.level, b.label, b.page + start, b.x, b.y, b.state) for b in part.bookmarks)
+    try:
+        pages = merge.merge(
+            [front.objects, *(p.objects for p in parts)],
+            [False] + [True] * len(parts),
+            numbers,
+            bookmarks,
+            identifier,
+            target,
+        )
+    except MergeError as error:
+        raise CannotSplit(str(error)) from error
+    progress("merged")
+    return pages
+
+
+def _lay_out(executor, cache, job: PartJob) -> Future:
+    """Lay out a part in the executor, or take it from the cache when an earlier build laid out the same."""
+    if cache is None:
+        return executor.submit(worker.render_part, job)
+    key = cache.key("part", job.html, job.identifier, job.tag, str(job.front))
+    stored = cache.get(key)
+    if stored is not None:
+        try:
+            assets, data = stored
+            if all(
+                href in job.assets and job.assets[href][1] == kind and cache.file_digest(job.assets[href][0]) == digest
+                for href, kind, digest in assets
+            ):
+                return _done(part_from_data(data))
+        except (TypeError, ValueError):
+            pass  # an entry of another shape: lay the part out again
+        log.debug("a cached part's images have changed: laying it out again")
+
+    def entry(part: PartResult) -> tuple:
+        assets = tuple((h, job.assets[h][1], cache.file_digest(job.assets[h][0])) for h in part.assets)
+        return assets, part_data(part)
+
+    return _stored(executor.submit(worker.render_part, job), cache, key, entry)
+
+
+def _probe(executor, cache, css: str, identifier: bytes) -> Future:
+    """The page-number probe for this stylesheet, from the cache when there is one."""
+    key = cache.key("probe", css, identifier) if cache is not None else None
+    stored = cache.get(key) if key else None
+    if isinstance(stored, tuple) and len(stored) == 2:
+        return _done(FooterProbe(*stored))
+    future = executor.submit(worker.probe_footer, css, identifier)
+    return _stored(future, cache, key, lambda probed: (probed.pdf, probed.margin_box)) if key else future
+
+
+def _stored(future: Future, cache, key: str, entry) -> Future:
+    """Put entry(result) in the cache under key once the future has a result (not on error or cancel)."""
+
+    def store(done: Future) -> None:
+        if not done.cancelled() and done.exception() is None:
+            cache.put(key, entry(done.result()))
+
+    future.add_done_callback(store)
+    return future
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def _page_number_style(probed: FooterProbe):
+    """How to draw the page numbers the parts leave out; CannotSplit when the theme's cannot be redrawn."""
+    if probed.margin_box is None:
+        raise CannotSplit("the probe found no margin box that shows just the page number")
+    try:
+        return numbers.page_number_style(probed.pdf)
+    except MergeError as error:
+        raise CannotSplit(f"the page numbers cannot be redrawn: {error}") from error
+
+
+def _page_numbers(book, runs, parts: list[PartResult], front_pages: int) -> tuple[list[int], dict[str, int]]:
+    """Each part's first page (0-based) in the book, and each article's page number (1-based)."""
+    starts, toc_pages = [], {}
+    start = front_pages
+    for run, part in zip(runs, parts, strict=True):
+        starts.append(start)
+        for i in run:
+            anchor = book.articles[i].anchor
+            toc_pages[anchor] = start + part.anchors.get(anchor, 0) + 1
+        start += part.pages
+    return starts, toc_pages
