@@ -168,3 +168,46 @@ def test_ids_are_unique_across_the_book(tmp_path):
     book, _ = make_book(tmp_path, {"a.md": "# A\n\n## Same\n\n## Same\n", "b.md": "# B\n\n## Same\n"})
     ids = [i for a in book.articles for i in a.ids]
     assert len(ids) == len(set(ids))
+
+
+DEFINITIONS = """# Steps
+
+Step 7
+: Commit your changes.
+
+  - stage the files
+  - write the message
+
+  ```sh
+  git commit
+  ```
+
+Four spaces
+:   Python-Markdown's own way.
+
+    Still the definition.
+
+After the list.
+
+```text
+Term in code
+: stays as written
+
+  indented code line
+```
+"""
+
+
+def test_blocks_under_a_definition_at_its_content_column_stay_in_it(tmp_path):
+    """Hugo and CommonMark continue a definition at ': '’s content column (two spaces): the blocks stay in the <dd>."""
+    book, _ = make_book(tmp_path, {"a.md": DEFINITIONS})
+    root = parse(article(book, "a.md").html)
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    first, second = root.findall(".//h:dd", ns)
+    assert [li.text for li in first.findall("h:ul/h:li", ns)] == ["stage the files", "write the message"]
+    assert "git commit" in "".join(first.find(".//h:pre", ns).itertext())
+    assert [p.text for p in second.findall("h:p", ns)] == ["Python-Markdown\u2019s own way.", "Still the definition."]
+    after = root.find("h:dl", ns).getnext()
+    assert after.tag.endswith("p") and after.text == "After the list."
+    code = "".join(root.findall(".//h:pre", ns)[-1].itertext())
+    assert code == "Term in code\n: stays as written\n\n  indented code line\n"

@@ -22,7 +22,7 @@ from pymdownx.slugs import slugify as github_slugify
 
 from packager.book.model import Heading
 from packager.book.slugs import unique
-from packager.content import images, typography, xhtml
+from packager.content import deflists, images, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.urls import safe_url
@@ -92,7 +92,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         locate_image=lambda src: images.locate_resource(src, ctx),
         remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
     )
-    text = preprocess(xhtml.clean_text(text), page)
+    text = deflists.reindent(preprocess(xhtml.clean_text(text), page))
     root = xhtml.sanitise(_converter().convert(text))
     typography.smarten(root)
     _alerts(root)
