@@ -1,4 +1,8 @@
-"""Check finished books with real validators: EPUBCheck, Ace by DAISY and PDF structure checks."""
+"""Check finished books with real validators: EPUBCheck, Ace by DAISY and PDF structure checks.
+
+At ~410 lines the largest module: one gate, whose three tools share one runner, one crash rule and
+one report; the tests stand in for each tool through this module's names (_find_ace, _epubcheck_jar).
+"""
 
 from __future__ import annotations
 
@@ -126,6 +130,13 @@ def _load_json(text: str, tool: str, proc: subprocess.CompletedProcess) -> dict:
     return data
 
 
+def _require_results(report: dict, tool: str, proc: subprocess.CompletedProcess, shape: dict[str, type]) -> None:
+    # An empty or cut-short report has no messages to find, which must not read as a clean book.
+    missing = [key for key, kind in shape.items() if not isinstance(report.get(key), kind)]
+    if missing:
+        raise _Crash(f"{tool} wrote a report without its results (no {', '.join(missing)})", proc)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -155,8 +166,9 @@ def _check_epubcheck(path: Path) -> _Result:
         if not out.is_file():
             raise _Crash("EPUBCheck wrote no report", proc)
         report = _load_json(out.read_text(encoding="utf-8"), "EPUBCheck", proc)
+    _require_results(report, "EPUBCheck", proc, {"checker": dict, "messages": list})  # a real report always has both
     messages, counts = [], {"fatal": 0, "error": 0, "warning": 0}
-    for m in report.get("messages") or []:
+    for m in report["messages"]:
         severity = str(m.get("severity", "")).lower()
         if severity not in counts:
             continue  # USAGE, INFO: advice, not problems
@@ -245,8 +257,11 @@ def _check_ace(path: Path) -> _Result:
         if not report_file.is_file():
             raise _Crash("Ace wrote no report", proc)
         report = _load_json(report_file.read_text(encoding="utf-8"), "Ace", proc)
+    _require_results(report, "Ace", proc, {"earl:result": dict, "assertions": list})
+    if report["earl:result"].get("earl:outcome") not in ("pass", "fail"):
+        raise _Crash("Ace wrote a report without its results (no earl:outcome pass or fail)", proc)
     failures = _ace_failures(report)
-    if (report.get("earl:result") or {}).get("earl:outcome") == "fail" and not failures:
+    if report["earl:result"]["earl:outcome"] == "fail" and not failures:
         raise _Crash("Ace reports a failure but lists none (report format changed?)", proc.stdout)
     impacts = {i: sum(f["severity"] == i for f in failures) for i in ("critical", "serious", "moderate", "minor")}
     summary = ", ".join(f"{n} {i}" for i, n in impacts.items() if n or i in ("critical", "serious"))
@@ -271,8 +286,14 @@ def _pdf_fonts(pdffonts: str, path: Path) -> tuple[bool, str, str]:
     start = next((i + 1 for i, line in enumerate(lines) if line.startswith("---")), None)
     if start is None:
         raise _Crash("pdffonts printed no table", proc)
-    rows = [line.split() for line in lines[start:] if line.strip()]
-    missing = sorted({row[0] for row in rows if len(row) >= 8 and row[-5] != "yes"})  # columns: ... emb sub uni id gen
+    rows = []
+    for line in filter(str.strip, lines[start:]):
+        row = line.split()  # name, type (may hold a space), encoding, emb, sub, uni, object id, gen
+        if len(row) < 8 or row[-5] not in ("yes", "no"):
+            # A row the gate cannot read says nothing about embedding: never count it as embedded.
+            raise _Crash(f"pdffonts printed a row it cannot read: {line!r}", proc)
+        rows.append(row)
+    missing = sorted({row[0] for row in rows if row[-5] != "yes"})
     if missing:
         return False, f"{_plural(len(missing), 'font')} not embedded: {', '.join(missing)}", ""
     return True, f"{_plural(len(rows), 'font')} embedded", ""

@@ -15,6 +15,8 @@ from packager.build import BuildRequest, run  # noqa: E402
 
 from validators import require_tool  # noqa: E402
 
+pytest_plugins = ["ci_skips"]  # under CI=true every skip fails the run
+
 REPO = TESTS.parent
 EXAMPLE = REPO / "examples" / "handbook"
 CORPORA = REPO.parent / "shared" / "corpora"

@@ -7,10 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from packager.output import folder as outputdir
+
+from processes import Lines
 
 
 def packager(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -48,41 +49,37 @@ def test_interrupt_leaves_previous_dist_untouched(tmp_path):
     dist = source / "dist"
     before = snapshot(dist)
     (source / "a000.md").write_text("---\ntitle: Changed\n---\n\nNew text.\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "packager", "build", str(source), "-q"],
+    process = subprocess.Popen(  # --no-cache: every part is laid out again, so the PDF takes seconds
+        [sys.executable, "-m", "packager", "build", str(source), "-v", "--no-cache"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.time() + 120
-    while not any(p.name.startswith(".packager-build-") for p in source.iterdir()) and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well inside rendering
+    errors = Lines(process.stderr)
+    errors.wait_for("laying out the PDF", 120)  # the build's own stage line: well inside rendering
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
+    process.wait(timeout=120)
+    stderr = errors.rest(10)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr
     assert snapshot(dist) == before
     assert leftovers(source) == []
 
 
-def test_second_build_of_the_same_output_refuses(tmp_path):
+def test_a_second_build_of_a_locked_output_refuses(tmp_path):
+    """While one build holds an output folder's lock, another build of it stops at once and touches nothing."""
     source = tmp_path / "src"
-    big_project(source, articles=30)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "packager", "build", str(source), "-q"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.time() + 120
-    while not (source / ".dist.packager-lock").exists() and time.time() < deadline:
-        time.sleep(0.05)
-    second = packager("build", str(source), "-q")
-    _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 0, stderr
-    assert second.returncode == 2
-    assert "another packager build is writing" in second.stderr
+    source.mkdir()
+    (source / "a.md").write_text("---\nauthor: A\n---\n\n# A\n")
+    assert packager("build", str(source), "-q").returncode == 0
+    dist = source / "dist"
+    before = snapshot(dist)
+    (source / "a.md").write_text("---\nauthor: A\n---\n\n# A changed\n")
+    with outputdir.Lock(dist):
+        second = packager("build", str(source), "-q")
+        assert second.returncode == 2
+        assert "another packager build is writing" in second.stderr and "Traceback" not in second.stderr
+        assert snapshot(dist) == before
     assert leftovers(source) == []
 
 

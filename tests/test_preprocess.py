@@ -50,13 +50,21 @@ def run(text: str) -> tuple[str, list[tuple[int, str]]]:
 # --------------------------------------------------------------------------- golden cases
 
 
+def updating_golden() -> bool:
+    """UPDATE_GOLDEN=1 rewrites the expected files (read the diff!); any other value does not, and CI never does."""
+    value = os.environ.get("UPDATE_GOLDEN", "")
+    if value and os.environ.get("CI") == "true":
+        pytest.fail("UPDATE_GOLDEN is set under CI=true: golden files are never rewritten in CI", pytrace=False)
+    return value == "1"
+
+
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_golden_case(case):
     book, diagnostics = build_book(CASES / case / "input")
     actual = {f"{a.slug}.xhtml": normalised(a.html) for a in book.articles}
     actual["warnings.txt"] = "".join(f"{w}\n" for w in diagnostics.warnings)
     expected_dir = CASES / case / "expected"
-    if os.environ.get("UPDATE_GOLDEN"):
+    if updating_golden():
         expected_dir.mkdir(exist_ok=True)
         for old in expected_dir.iterdir():
             old.unlink()

@@ -25,18 +25,19 @@ def packager(*args: str, env: dict | None = None, wrapper: tuple[str, ...] = ())
     )
 
 
-def test_builds_are_byte_identical_across_paths_copies_and_clocks(tmp_path):
+def _same_bytes_elsewhere(source: Path, tmp_path: Path, *options: str) -> tuple[list[str], str]:
+    """Build source, and a copy of it at another path under another wall clock; the files that differ."""
     faketime = shutil.which("faketime")
     require_tool("faketime", faketime is not None, "apt-get install faketime")
     copy = tmp_path / "elsewhere" / "copied-source"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("dist"))
-    first = packager("build", str(EXAMPLE), "-o", str(tmp_path / "one"), "-q", env={"SOURCE_DATE_EPOCH": EPOCH})
+    shutil.copytree(source, copy)  # with whatever an earlier build left in it (README command 1 builds in place)
+    first = packager("build", str(source), "-o", str(tmp_path / "one"), *options, env={"SOURCE_DATE_EPOCH": EPOCH})
     second = packager(
         "build",
         str(copy),
         "-o",
         str(tmp_path / "two" / "nested"),
-        "-q",
+        *options,
         env={"SOURCE_DATE_EPOCH": EPOCH},
         wrapper=(faketime, "2031-02-03 04:05:06"),
     )
@@ -46,7 +47,33 @@ def test_builds_are_byte_identical_across_paths_copies_and_clocks(tmp_path):
     names = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
     assert len(names) >= 12
-    different = [n for n in names if (one / n).read_bytes() != (two / n).read_bytes()]
+    return [n for n in names if (one / n).read_bytes() != (two / n).read_bytes()], first.stderr + second.stderr
+
+
+def test_builds_are_byte_identical_across_paths_copies_and_clocks(tmp_path):
+    different, _ = _same_bytes_elsewhere(EXAMPLE, tmp_path, "-q")
+    assert different == []
+
+
+def _long_book(folder: Path, articles: int = 60) -> Path:
+    """A book long enough (~170 pages) for Markdown workers and a PDF laid out in parts and merged."""
+    folder.mkdir()
+    (folder / "packager.toml").write_text('[book]\ntitle = "Long"\nauthors = ["A"]\nbase_url = "https://x.example/"\n')
+    sentence = "Each part of a book that is shared freely is read by someone the author never met. "
+    for i in range(articles):
+        sections = "\n\n".join(
+            f"## Part {j}\n\n{sentence * 11}[Next](a{(i + 1) % articles:02d}.md#part-{j}).[^{j}]\n\n[^{j}]: Note {j}."
+            for j in range(4)
+        )
+        (folder / f"a{i:02d}.md").write_text(f"---\ntitle: Article {i}\n---\n\n{sections}\n")
+    return folder
+
+
+def test_a_book_in_parts_is_byte_identical_across_paths_and_clocks(tmp_path):
+    """The workers, the parts, the merge and the part cache's writes: the same bytes under another path and clock."""
+    source = _long_book(tmp_path / "long")
+    different, log = _same_bytes_elsewhere(source, tmp_path, "--jobs", "2", "--no-cache", "-vv")
+    assert "PDF in " in log and " parts, 2 jobs" in log, "the PDF was not laid out in parts"
     assert different == []
 
 

@@ -6,8 +6,9 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
+
+from processes import Lines
 
 
 def test_serve_builds_serves_rebuilds_and_stops(tmp_path):
@@ -21,19 +22,15 @@ def test_serve_builds_serves_rebuilds_and_stops(tmp_path):
         text=True,
     )
     try:
-        line = process.stdout.readline()
-        deadline = time.time() + 120
-        while "serving" not in line and time.time() < deadline:
-            line = process.stdout.readline()
-        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        output = Lines(process.stdout)
+        url = re.search(r"http://127\.0\.0\.1:\d+/", output.wait_for("serving", 120)).group(0)
         assert "First title" in urllib.request.urlopen(url + "index.html", timeout=30).read().decode()
         (source / "a.md").write_text("---\ntitle: Second title\nauthor: A\n---\n\nText.\n")
-        while "rebuilt" not in line and time.time() < deadline:
-            line = process.stdout.readline()
-        assert "rebuilt" in line
+        output.wait_for("rebuilt", 120)
         assert "Second title" in urllib.request.urlopen(url + "index.html", timeout=30).read().decode()
     finally:
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, rest
-    assert "stopped" in rest and "Traceback" not in rest
+        process.wait(timeout=60)
+    assert process.returncode == 0, "".join(output.seen)
+    output.wait_for("stopped", 10)
+    assert "Traceback" not in "".join(output.seen)

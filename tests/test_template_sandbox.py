@@ -35,7 +35,9 @@ def _project(folder: Path, secret: Path, escape: str) -> Path:
     page = (EXAMPLE.parent.parent / "themes" / "default" / "landing" / "index.html").read_text()
     line = escape.replace("SECRET_FILE", str(secret))
     assert "{% block meta %}" in page
-    (source / "theme" / "landing" / "index.html").write_text(page.replace("{% block meta %}", "{% block meta %}" + line))
+    (source / "theme" / "landing" / "index.html").write_text(
+        page.replace("{% block meta %}", "{% block meta %}" + line)
+    )
     return source
 
 

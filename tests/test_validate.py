@@ -108,6 +108,22 @@ def test_untagged_pdf_fails(tmp_path):
     assert {"severity": "error", "id": "tagged", "message": "not tagged"} in check.messages
 
 
+@pytest.fixture(scope="module")
+def tagged_pdf() -> bytes:
+    """Return a small PDF/UA book that passes every PDF part."""
+    from weasyprint import HTML
+
+    html = "<html lang='en'><title>Tagged</title><h1>One</h1><p>Text.</p><h2>Two</h2><p>More.</p></html>"
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _require_pdf_parts(check: gate.Check) -> None:
+    """Skip (or fail in CI) when a PDF part could not run for want of its tool."""
+    for m in check.messages:
+        if m["severity"] == "info":
+            require_tool(m["id"], False, check.summary)
+
+
 def _bare_pdf() -> bytes:
     """Write a one-page PDF using Helvetica without embedding it: untagged, no outline, valid xref."""
     stream = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
@@ -136,9 +152,7 @@ def test_pdf_without_embedded_fonts_or_outline_fails_each_part(tmp_path):
     report = gate.validate(tmp_path)
     (check,) = report.checks
     assert check.file == "sub/bare.pdf"
-    for part in ("tagged", "fonts", "outline", "structure"):
-        if any(m["id"] == part and m["severity"] == "info" for m in check.messages):
-            require_tool(part, False, check.summary)
+    _require_pdf_parts(check)
     failed = {m["id"]: m["message"] for m in check.messages if m["severity"] == "error"}
     assert failed == {
         "tagged": "not tagged",
@@ -146,6 +160,44 @@ def test_pdf_without_embedded_fonts_or_outline_fails_each_part(tmp_path):
         "outline": "no outline (bookmarks)",
     }
     assert check.summary.endswith("; structure OK")
+
+
+def test_damaged_pdf_fails_the_structure_part(tagged_pdf, tmp_path):
+    at = tagged_pdf.rindex(b"startxref\n")
+    # startxref points at the header instead of the xref stream: qpdf cannot rebuild it and exits 2.
+    (tmp_path / "damaged.pdf").write_bytes(tagged_pdf[:at] + b"startxref\n0\n%%EOF\n")
+    (check,) = gate.validate(tmp_path).checks
+    _require_pdf_parts(check)
+    assert check.status == "failed", check
+    structure = [m for m in check.messages if m["id"] == "structure"]
+    assert [(m["severity"], m["message"]) for m in structure] == [("error", "qpdf --check found errors")], check
+    assert "damaged" in structure[0]["output"], structure
+    assert "qpdf --check found errors" in check.summary
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["BROKEN+Serif                         CID TrueType", "BROKEN+Serif CID TrueType Identity-H ? yes yes 15 0"],
+)
+def test_unreadable_pdffonts_row_fails_the_fonts_part(row, tagged_pdf, tmp_path, monkeypatch):
+    _require_shell()
+    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
+    bin_dir.mkdir()
+    dist.mkdir()
+    (dist / "book.pdf").write_bytes(tagged_pdf)
+    (check,) = gate.validate(dist).checks
+    _require_pdf_parts(check)
+    assert check.status == "passed", check  # with the real pdffonts
+    header = "name" + " " * 33 + "type" + " " * 14 + "encoding" + " " * 9 + "emb sub uni object ID"
+    ruler = " ".join("-" * n for n in (36, 17, 16, 3, 3, 3, 9))
+    _fake_tool(bin_dir, "pdffonts", f"cat <<'EOF'\n{header}\n{ruler}\n{row}\nEOF\n")
+    # Only pdffonts is a stand-in: pdfinfo and qpdf further down PATH stay the real ones.
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (check,) = gate.validate(dist).checks
+    assert check.status == "failed", check
+    failed = {m["id"]: m["message"] for m in check.messages if m["severity"] == "error"}
+    assert failed == {"fonts": f"pdffonts printed a row it cannot read: {row!r}"}
+    assert check.summary.startswith("pdffonts printed a row") and "; tagged; " in check.summary
 
 
 def test_missing_or_empty_dist_is_a_usage_error(tmp_path):
@@ -178,6 +230,11 @@ def test_missing_tools_are_not_run_and_fail_only_with_require_all(tmp_path, monk
         "Java not found" in report.checks[0].summary or "pip install 'packager[validate]'" in report.checks[0].summary
     )
     assert "--require-all" in gate.format_table(report)
+
+
+def _require_shell() -> None:
+    """Skip (or fail in CI) where the stand-in tools, shell scripts, cannot run."""
+    require_tool("sh", shutil.which("sh") is not None and os.name == "posix", "the stand-in tools are shell scripts")
 
 
 def _fake_tool(folder: Path, name: str, script: str) -> None:
@@ -215,10 +272,9 @@ SERIOUS_REPORT = {
 }
 
 
-@pytest.mark.parametrize("case", ["serious", "crash", "timeout"])
+@pytest.mark.parametrize("case", ["serious", "empty", "crash", "timeout"])
 def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
-    if shutil.which("sh") is None or os.name != "posix":
-        pytest.skip("stand-in tools are shell scripts")
+    _require_shell()
     bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
     bin_dir.mkdir()
     dist.mkdir()
@@ -226,6 +282,7 @@ def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
     (tmp_path / "report.json").write_text(json.dumps(SERIOUS_REPORT))
     scripts = {
         "serious": f'mkdir -p "$3" && cp "{tmp_path / "report.json"}" "$3/report.json"\n',
+        "empty": 'mkdir -p "$3" && echo "{}" > "$3/report.json"\n',
         "crash": "echo 'Error: boom' >&2\nexit 3\n",
         "timeout": "exec sleep 30\n",
     }
@@ -246,7 +303,29 @@ def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
             "location": "c1.xhtml (p)",
             "help": "http://kb.daisy.org/contrast",
         }
+    elif case == "empty":
+        assert check.summary == "crashed: Ace wrote a report without its results (no earl:result, assertions)"
     elif case == "crash":
         assert check.summary == "crashed: Ace exited with code 3" and "boom" in check.messages[0]["output"]
     else:
         assert check.summary == "crashed: Ace timed out after 1 s"
+
+
+@pytest.mark.parametrize("report", ["{}", '{"messages": []}'])
+def test_epubcheck_report_without_results_is_a_crash(report, tmp_path, monkeypatch):
+    _require_shell()
+    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
+    bin_dir.mkdir()
+    dist.mkdir()
+    (dist / "book.epub").write_bytes(b"stand-in")
+    # Called as: java FLAGS -jar JAR EPUB --json REPORT -q; exits 0 as EPUBCheck does on a clean book.
+    _fake_tool(
+        bin_dir, "java", f'while [ $# -gt 0 ]; do [ "$1" = --json ] && echo \'{report}\' > "$2"; shift; done\nexit 0\n'
+    )
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(gate, "_epubcheck_jar", lambda: tmp_path / "epubcheck.jar")
+    monkeypatch.setattr(gate, "_find_ace", lambda: None)
+    check = gate.validate(dist).checks[0]
+    missing = "checker, messages" if report == "{}" else "checker"
+    assert (check.tool, check.status) == ("epubcheck", "failed"), check
+    assert check.summary == f"crashed: EPUBCheck wrote a report without its results (no {missing})"

@@ -8,7 +8,10 @@ runs, and a few millisecond-long PDF tool runs.
 
 from __future__ import annotations
 
+import ast
 import io
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -157,6 +160,32 @@ def test_missing_node_tool_is_a_skip_or_a_ci_failure(monkeypatch, tmp_path, attr
         call(page)
 
 
+def test_validator_tests_skip_only_through_require_tool():
+    """A bare pytest.skip or importorskip would let CI go green without looking."""
+    bare = []
+    for name in ("validators.py", "test_validate.py", "test_validators_selfcheck.py"):
+        tree = ast.parse((validators.TESTS_DIR / name).read_text(encoding="utf-8"))
+        allowed = [
+            range(f.lineno, f.end_lineno + 1) for f in ast.walk(tree) if getattr(f, "name", "") == "require_tool"
+        ]
+        for node in ast.walk(tree):
+            func = node.func if isinstance(node, ast.Call) else None
+            skips = isinstance(func, ast.Attribute) and func.attr in ("skip", "importorskip")
+            if skips and not any(node.lineno in lines for lines in allowed):
+                bare.append(f"{name}:{node.lineno}")
+    assert bare == []
+
+
+def _stand_in(folder: Path, name: str, script: str) -> Path:
+    """Write an executable shell script standing in for a tool; return its path."""
+    require_tool("sh", shutil.which("sh") is not None and os.name == "posix", "the stand-in tools are shell scripts")
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
 # --------------------------------------------------------------------------- EPUBCheck
 
 
@@ -180,6 +209,18 @@ def test_epubcheck_refuses_a_missing_file(tmp_path):
         epubcheck_problems(tmp_path / "nope.epub")
 
 
+@pytest.mark.parametrize("report", ["{}", '{"messages": []}'])
+def test_epubcheck_refuses_a_report_without_results(tmp_path, monkeypatch, report):
+    # Called as: java FLAGS -jar JAR EPUB --json REPORT -q; exits 0 as EPUBCheck does on a clean book.
+    script = f'while [ $# -gt 0 ]; do [ "$1" = --json ] && echo \'{report}\' > "$2"; shift; done\nexit 0\n'
+    java = _stand_in(tmp_path / "bin", "java", script)
+    monkeypatch.setattr(validators, "_epubcheck_jar", lambda: tmp_path / "epubcheck.jar")
+    monkeypatch.setattr(validators, "_java", lambda: str(java))
+    book = write_epub(tmp_path / "good.epub", GOOD_BODY)
+    with pytest.raises(AssertionError, match="EPUBCheck crashed: report without its results"):
+        epubcheck(book)
+
+
 # --------------------------------------------------------------------------- Ace
 
 
@@ -194,6 +235,20 @@ def test_ace_flags_image_without_alt(tmp_path):
 def test_ace_passes_good_book(tmp_path):
     book = write_epub(tmp_path / "good.epub", GOOD_BODY)
     assert ace(book) == []
+
+
+@pytest.mark.parametrize("report", ["{}", '{"earl:result": {}, "assertions": []}'])
+def test_ace_refuses_a_report_without_results(tmp_path, monkeypatch, report):
+    bin_dir = tmp_path / "bin"
+    # Called as: ace-puppeteer -f -s -o OUTDIR EPUB, and exits 0.
+    ace_bin = _stand_in(bin_dir, "ace-puppeteer", f'mkdir -p "$4" && echo \'{report}\' > "$4/report.json"\n')
+    _stand_in(bin_dir, "node", "exit 0\n")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(validators, "ACE_BIN", ace_bin)
+    monkeypatch.setattr(validators, "_chromium", lambda: "/bin/sh")
+    book = write_epub(tmp_path / "good.epub", GOOD_BODY)
+    with pytest.raises(AssertionError, match="Ace crashed: report without its results"):
+        ace(book)
 
 
 # --------------------------------------------------------------------------- Nu HTML Checker
@@ -270,7 +325,8 @@ PDF_HTML = """<!DOCTYPE html>
 
 @pytest.fixture(scope="module")
 def weasy_pdfs(tmp_path_factory):
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint  # a dependency of packager: never a reason to skip
+
     d = tmp_path_factory.mktemp("pdf")
     plain, ua = d / "plain.pdf", d / "ua.pdf"
     weasyprint.HTML(string=PDF_HTML).write_pdf(plain)

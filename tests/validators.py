@@ -130,6 +130,17 @@ def _crash(tool: str, cmd: Sequence[str], proc: subprocess.CompletedProcess | No
     return AssertionError("\n".join(parts))
 
 
+def _require_results(
+    tool: str, cmd: Sequence[str], proc: subprocess.CompletedProcess, report: object, shape: dict[str, type]
+) -> dict:
+    # An empty or cut-short report lists no problem, which must not read as a clean book.
+    found = report if isinstance(report, dict) else {}
+    missing = [key for key, kind in shape.items() if not isinstance(found.get(key), kind)]
+    if missing:
+        raise _crash(tool, cmd, proc, f"report without its results (no {', '.join(missing)})")
+    return found
+
+
 def _run(
     tool: str, cmd: Sequence[str], *, timeout: float = TIMEOUT, env: dict | None = None, cwd: PathLike | None = None
 ) -> subprocess.CompletedProcess:
@@ -191,8 +202,9 @@ def epubcheck(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
             report = json.loads(out.read_text(encoding="utf-8"))
         except ValueError as e:
             raise _crash("EPUBCheck", cmd, proc, f"unreadable JSON report ({e})") from None
+    report = _require_results("EPUBCheck", cmd, proc, report, {"checker": dict, "messages": list})
     messages = []
-    for m in report.get("messages", []):
+    for m in report["messages"]:
         locations = []
         for loc in m.get("locations") or []:
             locations.append(f"{loc.get('path')}:{loc.get('line', -1)}:{loc.get('column', -1)}")
@@ -299,8 +311,11 @@ def ace(path: PathLike, *, timeout: float = TIMEOUT) -> list[dict]:
             report = json.loads(report_file.read_text(encoding="utf-8"))
         except ValueError as e:
             raise _crash("Ace", cmd, proc, f"unreadable report.json ({e})") from None
+    report = _require_results("Ace", cmd, proc, report, {"earl:result": dict, "assertions": list})
+    outcome = report["earl:result"].get("earl:outcome")
+    if outcome not in ("pass", "fail"):
+        raise _crash("Ace", cmd, proc, "report without its results (no earl:outcome pass or fail)")
     failures = _ace_failures(report)
-    outcome = (report.get("earl:result") or {}).get("earl:outcome")
     if outcome == "fail" and not failures:
         raise _crash("Ace", cmd, proc, "report says fail but lists no failed assertion (report format changed?)")
     return failures
