@@ -193,3 +193,19 @@ def remote_resources(epub_path: Path) -> list[str]:
             elif name.endswith(".css"):
                 found += [f"{name}: url {url}" for url in css_remote_urls(data.decode("utf-8", "replace"))]
     return found
+
+
+def epub_with_insert(src: Path, dest: Path, markup: bytes) -> str:
+    """Copy an EPUB with markup put after the first article's h1 (entries, order and mimetype kept); return that entry."""
+    with zipfile.ZipFile(src) as zin:
+        infos = zin.infolist()
+        assert infos[0].filename == "mimetype"
+        target = next(i.filename for i in infos if i.filename.endswith(".xhtml") and "nav" not in i.filename)
+        with zipfile.ZipFile(dest, "w") as zout:
+            for info in infos:
+                data = zin.read(info)
+                if info.filename == target:
+                    data = data.replace(b"</h1>", b"</h1>" + markup, 1)
+                    assert markup in data
+                zout.writestr(info, data, compress_type=info.compress_type)
+    return target

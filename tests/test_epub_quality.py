@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 from lxml import etree
 
 from conftest import book_file
-from expect import article_titles, remote_resources, squash
+from expect import article_titles, epub_with_insert, remote_resources, squash
 from validators import ace_serious, epubcheck_problems
 
 OPS = "{http://www.idpf.org/2007/ops}type"
@@ -65,22 +64,8 @@ def test_no_entry_loads_anything_from_the_web(any_build):
     assert remote_resources(book_file(any_build, ".epub")) == []
 
 
-def _with_remote_image(src: Path, dest: Path) -> str:
-    """Copy an EPUB, putting a remote image into one article; return that entry."""
-    with zipfile.ZipFile(src) as zin:
-        infos = zin.infolist()
-        target = next(i.filename for i in infos if i.filename.endswith(".xhtml") and "nav" not in i.filename)
-        with zipfile.ZipFile(dest, "w") as zout:
-            for info in infos:
-                data = zin.read(info)
-                if info.filename == target:
-                    data = data.replace(b"</h1>", b'</h1><img src="https://example.org/x.png" alt="x"/>', 1)
-                    assert b"example.org/x.png" in data
-                zout.writestr(info, data, compress_type=info.compress_type)
-    return target
-
-
 def test_remote_resources_reports_an_injected_remote_image(example_build, tmp_path):
     """The check above can fail: a remote img@src in one article is reported, with its entry."""
-    entry = _with_remote_image(book_file(example_build, ".epub"), tmp_path / "remote.epub")
+    remote = b'<img src="https://example.org/x.png" alt="x"/>'
+    entry = epub_with_insert(book_file(example_build, ".epub"), tmp_path / "remote.epub", remote)
     assert remote_resources(tmp_path / "remote.epub") == [f"{entry}: img@src https://example.org/x.png"]

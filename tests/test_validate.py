@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import stat
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from packager import validate as gate
 from packager.errors import UsageError
 
 from conftest import book_file
+from expect import epub_with_insert
 from validators import require_tool
 
 
@@ -60,27 +60,11 @@ def test_table_lists_every_file_and_json_round_trips(example_report):
     assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 3
 
 
-def _corrupt_epub(src: Path, dest: Path) -> str:
-    """Copy an EPUB, putting an element XHTML does not allow into one article; return that entry."""
-    with zipfile.ZipFile(src) as zin:
-        infos = zin.infolist()
-        assert infos[0].filename == "mimetype"
-        target = next(i.filename for i in infos if i.filename.endswith(".xhtml") and "nav" not in i.filename)
-        with zipfile.ZipFile(dest, "w") as zout:
-            for info in infos:
-                data = zin.read(info)
-                if info.filename == target:
-                    data = data.replace(b"</h1>", b"</h1><blink>broken</blink>", 1)
-                    assert b"<blink>" in data
-                zout.writestr(info, data, compress_type=info.compress_type)
-    return target
-
-
 def test_broken_epub_fails_with_epubcheck_messages(example_build, tmp_path, monkeypatch):
     monkeypatch.setattr(gate, "_find_ace", lambda: None)  # Ace has its own tests; keep this one fast
     dist = tmp_path / "dist"
     dist.mkdir()
-    entry = _corrupt_epub(book_file(example_build, ".epub"), dist / "broken.epub")
+    entry = epub_with_insert(book_file(example_build, ".epub"), dist / "broken.epub", b"<blink>broken</blink>")
     report = gate.validate(dist)
     _require_ran(report, "epubcheck")
     check = report.checks[0]
