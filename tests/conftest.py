@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from packager.build import BuildRequest, run  # noqa: E402
 from validators import require_tool  # noqa: E402
 
 pytest_plugins = ["ci_skips"]  # under CI=true every skip fails the run
+
+# A shell that starts a job in the background ignores Ctrl-C for it, and an ignored signal stays ignored
+# in every process it starts: the tests that send SIGINT to a build need it to reach the build.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = TESTS.parent
 EXAMPLE = REPO / "examples" / "handbook"

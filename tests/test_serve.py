@@ -30,7 +30,11 @@ def test_serve_builds_serves_rebuilds_and_stops(tmp_path):
         assert "Second title" in urllib.request.urlopen(url + "index.html", timeout=30).read().decode()
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never left running for the tests after this one
+            raise
     assert process.returncode == 0, "".join(output.seen)
     output.wait_for("stopped", 10)
     assert "Traceback" not in "".join(output.seen)
