@@ -13,7 +13,6 @@ from pathlib import Path
 from packager import project as project_module
 from packager import workers
 from packager.book.model import Asset, Book
-from packager.content.assemble import assemble
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError
 from packager.formats import chosen
@@ -22,9 +21,10 @@ from packager.project import Project
 from packager.project.git import GitFacts
 from packager.project.sources import DEFAULT_OUTPUT
 from packager.project.themes import Theme, themes_root
-from packager.render import registry, site, warmup
 from packager.render.context import Output, RenderContext
-from packager.transforms import credits, share
+
+# The stages after the project (content, transforms, render) are imported where they run: a build whose
+# inputs have not changed returns before them, in a fraction of a second.
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,10 @@ def check(request: BuildRequest) -> CheckResult:
 
 def _prepare(request: BuildRequest, source: Path, output: Path, git: GitFacts, count: int, warm: bool = False):
     """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
+    from packager.content.assemble import assemble
+    from packager.render import registry, warmup
+    from packager.transforms import credits, share
+
     diagnostics = Diagnostics()
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
@@ -196,6 +200,8 @@ def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
 
 def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
     """The books, in the order of formats.FORMATS, then the site around them."""
+    from packager.render import registry, site
+
     books: list[Output] = []
     for book_format in chosen(formats):
         stage(book_format.progress)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from packager import __version__
 from packager.book.model import Edition
 from packager.filefacts import media_type, sha256
 from packager.formats import NAMES
 from packager.render.context import Output, RenderContext
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML text needs them (what xml.sax.saxutils.escape does, without importing urllib)."""
+    return _html_escape(text, quote=False)
 
 
 def render(ctx: RenderContext, outputs: list[Output]) -> list[Output]:
