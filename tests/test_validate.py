@@ -164,11 +164,7 @@ def test_damaged_pdf_fails_the_structure_part(tagged_pdf, tmp_path):
     ["BROKEN+Serif                         CID TrueType", "BROKEN+Serif CID TrueType Identity-H ? yes yes 15 0"],
 )
 def test_unreadable_pdffonts_row_fails_the_fonts_part(row, tagged_pdf, tmp_path, monkeypatch):
-    _require_shell()
-    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
-    bin_dir.mkdir()
-    dist.mkdir()
-    (dist / "book.pdf").write_bytes(tagged_pdf)
+    bin_dir, dist = _stand_in_dist(tmp_path, "book.pdf", tagged_pdf)
     (check,) = gate.validate(dist).checks
     _require_pdf_parts(check)
     assert check.status == "passed", check  # with the real pdffonts
@@ -221,6 +217,16 @@ def _require_shell() -> None:
     require_tool("sh", shutil.which("sh") is not None and os.name == "posix", "the stand-in tools are shell scripts")
 
 
+def _stand_in_dist(tmp_path: Path, book: str, data: bytes) -> tuple[Path, Path]:
+    """A folder for stand-in tools and a dist/ holding one book: (bin folder, dist)."""
+    _require_shell()
+    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
+    bin_dir.mkdir()
+    dist.mkdir()
+    (dist / book).write_bytes(data)
+    return bin_dir, dist
+
+
 def _fake_tool(folder: Path, name: str, script: str) -> None:
     path = folder / name
     path.write_text("#!/bin/sh\n" + script)
@@ -258,11 +264,7 @@ SERIOUS_REPORT = {
 
 @pytest.mark.parametrize("case", ["serious", "empty", "crash", "timeout"])
 def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
-    _require_shell()
-    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
-    bin_dir.mkdir()
-    dist.mkdir()
-    (dist / "book.epub").write_bytes(b"stand-in")
+    bin_dir, dist = _stand_in_dist(tmp_path, "book.epub", b"stand-in")
     (tmp_path / "report.json").write_text(json.dumps(SERIOUS_REPORT))
     scripts = {
         "serious": f'mkdir -p "$3" && cp "{tmp_path / "report.json"}" "$3/report.json"\n',
@@ -297,11 +299,7 @@ def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("report", ["{}", '{"messages": []}'])
 def test_epubcheck_report_without_results_is_a_crash(report, tmp_path, monkeypatch):
-    _require_shell()
-    bin_dir, dist = tmp_path / "bin", tmp_path / "dist"
-    bin_dir.mkdir()
-    dist.mkdir()
-    (dist / "book.epub").write_bytes(b"stand-in")
+    bin_dir, dist = _stand_in_dist(tmp_path, "book.epub", b"stand-in")
     # Called as: java FLAGS -jar JAR EPUB --json REPORT -q; exits 0 as EPUBCheck does on a clean book.
     _fake_tool(
         bin_dir, "java", f'while [ $# -gt 0 ]; do [ "$1" = --json ] && echo \'{report}\' > "$2"; shift; done\nexit 0\n'

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 
 from packager import __version__
@@ -35,13 +34,6 @@ def _hash_files(digest, root: Path, paths) -> None:
             digest.update(b"unreadable")
 
 
-def _theme_files(folder: Path):
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
-
-
 def input_key(source: Path, output: Path, theme_folders: tuple[Path, ...], extra: dict) -> str:
     """A hash of everything the build reads."""
     digest = hashlib.sha256(f"packager {__version__}\0".encode())
@@ -49,7 +41,7 @@ def input_key(source: Path, output: Path, theme_folders: tuple[Path, ...], extra
     _hash_files(digest, source, readable_files(source, output))
     for folder in theme_folders:
         if not folder.resolve().is_relative_to(source):
-            _hash_files(digest, folder, _theme_files(folder))
+            _hash_files(digest, folder, readable_files(folder, None))
     return digest.hexdigest()
 
 

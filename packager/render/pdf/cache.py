@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from packager import __version__
+from packager.filefacts import sha256
 
 log = logging.getLogger("packager")
 
@@ -105,7 +106,7 @@ class PartCache:
         """The SHA-256 of a file this build may load (None when it cannot be read), computed once."""
         if path not in self._digests:
             try:
-                self._digests[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                self._digests[path] = sha256(Path(path))
             except OSError:
                 self._digests[path] = None
         return self._digests[path]
