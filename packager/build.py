@@ -66,18 +66,22 @@ def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
     return source, output
 
 
-def run(request: BuildRequest) -> BuildResult:
-    """Build the book described by request and swap the finished dist/ into place."""
+def run(request: BuildRequest, diagnostics: Diagnostics | None = None) -> BuildResult:
+    """Build the book described by request and swap the finished dist/ into place.
+
+    The warnings go to diagnostics (by default a new one): the caller has them even when the build fails.
+    """
     started = time.perf_counter()
+    diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source, output = resolve_paths(request)
     git = GitFacts(source)
     key = _input_key(request, source, output, git)
     if request.use_cache:
         previous = reuse.lookup(output, key)
         if previous is not None:
-            return _reuse(previous, output, request, started)
+            return _reuse(previous, output, request, started, diagnostics)
     count = workers.worker_count(request.jobs)
-    project, formats, book, diagnostics, epoch = _prepare(request, source, output, git, count, warm=True)
+    project, formats, book, epoch = _prepare(request, source, output, git, count, diagnostics, warm=True)
     _fail_if_strict(request, diagnostics)
     summary = {
         "title": book.title,
@@ -105,7 +109,7 @@ def run(request: BuildRequest) -> BuildResult:
                 "inputs": key,
                 "summary": summary,
                 "outputs": [{"path": o.path, "kind": o.kind, "pages": o.pages} for o in outputs],
-                "warnings": [{"file": w.path, "line": w.line, "message": w.message} for w in diagnostics.warnings],
+                "warnings": [w.data() for w in diagnostics.warnings],
             }
             folder.swap_in(staging, output, [o.path for o in outputs], record)
         except BaseException:
@@ -125,11 +129,10 @@ def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts)
     )
 
 
-def _reuse(record: dict, output: Path, request: BuildRequest, started: float) -> BuildResult:
+def _reuse(record: dict, output: Path, request: BuildRequest, started: float, diagnostics: Diagnostics) -> BuildResult:
     """Report the previous build again: same files, same warnings (so --strict still fails)."""
-    diagnostics = Diagnostics()
     for w in record.get("warnings", []):
-        diagnostics.warn(w.get("file") or "", w.get("message", ""), w.get("line"))
+        diagnostics.warn(w.get("file") or "", w.get("message", ""), w.get("line"), kind=w.get("kind"))
     _fail_if_strict(request, diagnostics)
     outputs = [Output(o["path"], o["kind"], o.get("pages")) for o in record.get("outputs", [])]
     request.stage("inputs unchanged: the previous output is still right")
@@ -147,22 +150,33 @@ class CheckResult:
     seconds: float
 
 
-def check(request: BuildRequest) -> CheckResult:
-    """Run everything a build runs before rendering: config, sources, Markdown, links, credits."""
+def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> CheckResult:
+    """Run everything a build runs before rendering: config, sources, Markdown, links, credits.
+
+    The warnings go to diagnostics (by default a new one): the caller has them even when the check fails.
+    """
     started = time.perf_counter()
+    diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source = project_module.source_folder(request.source)
     count = workers.worker_count(request.jobs)
-    _, _, book, diagnostics, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count)
+    _, _, book, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
     return CheckResult(book, diagnostics, time.perf_counter() - started)
 
 
-def _prepare(request: BuildRequest, source: Path, output: Path, git: GitFacts, count: int, warm: bool = False):
+def _prepare(
+    request: BuildRequest,
+    source: Path,
+    output: Path,
+    git: GitFacts,
+    count: int,
+    diagnostics: Diagnostics,
+    warm: bool = False,
+):
     """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
     from packager.content.assemble import assemble
     from packager.render import registry, warmup
     from packager.transforms import credits, share
 
-    diagnostics = Diagnostics()
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
     project = project_module.load(source, output, diagnostics, git)
@@ -172,12 +186,12 @@ def _prepare(request: BuildRequest, source: Path, output: Path, git: GitFacts, c
         registry.prepare(formats, [f.body for f in project.files], count)
     ahead = (lambda: warmup.renderers(project.theme, project.config, formats)) if warm else None
     config = project.config
-    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead)
+    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead, project.dialect)
     diagnostics.extend(project.changelog_warnings)
     book = _edition(book, project, request.version_label)
     book = credits.apply(book, project.theme, config.credits.items, diagnostics)
     book = share.apply(book, config.share, project.theme, diagnostics)
-    return project, formats, book, diagnostics, epoch
+    return project, formats, book, epoch
 
 
 def _edition(book: Book, project: Project, label: str | None) -> Book:
@@ -212,9 +226,7 @@ def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str],
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
     if request.strict and diagnostics.warnings:
-        error = StrictModeError(
+        raise StrictModeError(
             f"--strict: {len(diagnostics.warnings)} warning(s), first: {diagnostics.warnings[0]}; "
             "fix them or build without --strict"
         )
-        error.warnings = [{"file": w.path or None, "line": w.line, "message": w.message} for w in diagnostics.warnings]
-        raise error

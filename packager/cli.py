@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -63,7 +64,8 @@ def main() -> None:
 def build(source, output, version_label, no_cache, jobs, formats, strict, as_json, quiet, verbose, no_color) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
-    from packager.console import build_report, error_report
+    from packager.console import build_report, error_report, report_warnings, warnings_data
+    from packager.diagnostics import Diagnostics
     from packager.workers import relax_gc
 
     setup_logging(verbose, quiet or as_json, no_color)
@@ -79,8 +81,9 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
         jobs=jobs,
         formats=tuple(dict.fromkeys(formats)),  # click gives each as its choice's spelling
     )
+    diagnostics = Diagnostics()
     try:
-        result = build_module.run(request)
+        result = build_module.run(request, diagnostics)
     except KeyboardInterrupt:
         progress.done()
         click.echo("error: interrupted; the previous output folder was left as it was", err=True)
@@ -92,12 +95,15 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
     except PackagerError as error:
         progress.done()
         if as_json:
-            _emit_json(error_report(error, getattr(error, "warnings", None)))
+            _emit_json(error_report(error, warnings_data(diagnostics)))
+        else:
+            report_warnings(diagnostics, verbose)  # the warnings found before the error, then the error
         raise
     progress.done()
     if as_json:
         _emit_json(build_report(result, ExitCode.SUCCESS))
         return
+    report_warnings(diagnostics, verbose)
     if not quiet:
         for item in result.outputs:
             if item.kind in (*NAMES, "bundle", "landing"):
@@ -115,16 +121,20 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
 def check(source, strict, as_json, quiet, verbose, no_color) -> None:
     """Check SOURCE without rendering: config, front matter, links, images, licences, credits."""
     from packager import build as build_module
-    from packager.console import error_report, warnings_data
+    from packager.console import error_report, report_warnings, warnings_data
+    from packager.diagnostics import Diagnostics
 
     setup_logging(verbose, quiet or as_json, no_color)
+    diagnostics = Diagnostics()
     try:
-        result = build_module.check(build_module.BuildRequest(source=source))
+        result = build_module.check(build_module.BuildRequest(source=source), diagnostics)
     except PackagerError as error:
         if as_json:
-            _emit_json(error_report(error))
+            _emit_json(error_report(error, warnings_data(diagnostics)))
+        else:
+            report_warnings(diagnostics, verbose)
         raise
-    warnings = warnings_data(result.diagnostics)
+    warnings = warnings_data(diagnostics)
     failed = strict and bool(warnings)
     if as_json:
         code = ExitCode.VALIDATION_FAILED if failed else ExitCode.SUCCESS
@@ -139,6 +149,7 @@ def check(source, strict, as_json, quiet, verbose, no_color) -> None:
             }
         )
     elif not quiet:
+        report_warnings(diagnostics, verbose)
         articles = len([a for a in result.book.articles if not a.is_generated])
         click.echo(f"{articles} articles checked, {len(warnings)} warning(s), {result.seconds:.2f} s", err=True)
     if failed:
@@ -183,10 +194,13 @@ def serve(source, output, port, verbose, no_color) -> None:
     """Build SOURCE, serve the result on 127.0.0.1 and rebuild when a file changes."""
     from packager import build as build_module
     from packager import serve as serve_module
+    from packager.console import report_warnings
 
     setup_logging(verbose, False, no_color)
+    request = build_module.BuildRequest(source=source, output=output)
+    report = functools.partial(report_warnings, verbose=verbose)
     try:
-        serve_module.serve(build_module.BuildRequest(source=source, output=output), port, click.echo)
+        serve_module.serve(request, port, click.echo, report)
     except OSError as error:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}; try another --port") from error
 

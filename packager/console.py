@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from packager.diagnostics import Diagnostics, WarningGroup
 from packager.errors import PackagerError
 from packager.filefacts import sha256
 
@@ -65,8 +66,55 @@ class Progress:
             click.echo("\r\033[K", nl=False, err=True)
 
 
-def warnings_data(diagnostics) -> list[dict]:
-    return [{"file": w.path or None, "line": w.line, "message": w.message} for w in diagnostics.warnings]
+#: Line numbers a line of several warnings shows before "…".
+SHOWN_LINES = 5
+
+
+def report_warnings(diagnostics: Diagnostics, verbose: int = 0) -> None:
+    """Print the warnings: a line per kind in each file (with -v, a line per warning), then a count by kind."""
+    log = logging.getLogger("packager")
+    each = verbose > 0
+    for line in warning_lines(diagnostics, each):
+        log.warning("%s", line)
+    if log.isEnabledFor(logging.WARNING):
+        for line in summary_lines(diagnostics, each):
+            click.echo(line, err=True)
+
+
+def warning_lines(diagnostics: Diagnostics, each: bool = False) -> list[str]:
+    """Write the warnings as lines: by file, then kind, in the order found (with each, one line per warning)."""
+    if each:
+        return [str(w) for w in diagnostics.warnings]
+    return [_group_line(group) for group in diagnostics.groups()]
+
+
+def _group_line(group: WarningGroup) -> str:
+    """Write a group as '23 remote images not fetched in team.md (lines 4, 9, 15, 22, 30, …)', one as itself."""
+    if len(group.warnings) == 1:
+        return str(group.warnings[0])
+    lines = group.lines
+    shown = ", ".join(str(n) for n in lines[:SHOWN_LINES]) + (", …" if len(lines) > SHOWN_LINES else "")
+    at = f" ({'line' if len(lines) == 1 else 'lines'} {shown})" if lines else ""
+    count = len(group.warnings)
+    if group.kind is None:  # one message of no known kind, at several lines
+        return f"{group.path or 'the book'}, {count} times{at}: {group.warnings[0].message}"
+    return f"{count} {group.kind}" + (f" in {group.path}" if group.path else "") + at
+
+
+def summary_lines(diagnostics: Diagnostics, each: bool = False) -> list[str]:
+    """Count the warnings of each kind in a short table, the most frequent first (nothing for fewer than two)."""
+    counts = diagnostics.counts()
+    if len(diagnostics.warnings) < 2:
+        return []
+    collapsed = not each and any(len(group.warnings) > 1 for group in diagnostics.groups())
+    width = len(str(max(counts.values())))
+    head = f"{len(diagnostics.warnings)} warnings by kind" + (" (-v lists each):" if collapsed else ":")
+    return [head] + [f"  {count:>{width}}  {kind or 'other warnings'}" for kind, count in counts.items()]
+
+
+def warnings_data(diagnostics: Diagnostics) -> list[dict]:
+    """List every warning with its place and kind, for the JSON reports."""
+    return [w.data() for w in diagnostics.warnings]
 
 
 def build_report(result, exit_code: int) -> dict:

@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from packager.build import BuildRequest, resolve_paths, run
+from packager.build import BuildRequest, BuildResult, resolve_paths, run
+from packager.diagnostics import Diagnostics
 from packager.errors import PackagerError
 
 log = logging.getLogger("packager")
@@ -48,12 +49,13 @@ def serve(
     request: BuildRequest,
     port: int,
     echo: Callable[[str], None],
+    report: Callable[[Diagnostics], None],
     poll_seconds: float = 1.0,
     stop: threading.Event | None = None,
 ) -> None:
-    """Build once, then serve and rebuild on change until stop is set or Ctrl-C."""
+    """Build once, then serve and rebuild on change until stop is set or Ctrl-C; report prints each build's warnings."""
     source, output = resolve_paths(request)
-    run(request)
+    _build(request, report)
     handler = functools.partial(_QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -68,7 +70,7 @@ def serve(
                 continue
             seen = now
             try:
-                result = run(request)
+                result = _build(request, report)
                 echo(f"rebuilt in {result.seconds:.1f} s, {len(result.diagnostics.warnings)} warning(s)")
             except PackagerError as error:
                 echo(f"error: {error.format_message()} (still serving the previous build)")
@@ -79,3 +81,12 @@ def serve(
         server.shutdown()
         server.server_close()
         echo("stopped")
+
+
+def _build(request: BuildRequest, report: Callable[[Diagnostics], None]) -> BuildResult:
+    """Run one build and report its warnings, also those found before it failed."""
+    diagnostics = Diagnostics()
+    try:
+        return run(request, diagnostics)
+    finally:
+        report(diagnostics)

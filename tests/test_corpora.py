@@ -1,18 +1,24 @@
-"""Both real-world corpora build cleanly: EPUBCheck finds nothing, and every warning printed is one we chose.
+"""The real-world corpora build cleanly: EPUBCheck finds nothing, and every warning printed is one we chose.
 
 ../shared/corpora/hugo-docs (Hugo shortcodes, GitHub alerts, links to pages
-left out, missing images) and ../shared/corpora/opensource-guide (raw HTML,
-forms, remote avatars); their *.SOURCE.md files list what a tool meets there.
-Each is built once per session; the Hugo one takes a while.
+left out, missing images), ../shared/corpora/opensource-guide (raw HTML,
+forms, remote avatars) and ../shared/corpora/mkdocs-site (Material for MkDocs:
+Python-Markdown with its mkdocs.yml's extensions); their *.SOURCE.md files list
+what a tool meets there. Each is built once per session; the Hugo one takes a while.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import Counter
 
 import pytest
 from lxml import etree
+
+from packager.diagnostics import Diagnostics
+from packager.project import config as config_module
+from packager.project import dialect, mkdocs
 
 from conftest import book_file, build_into, corpus
 from validators import epubcheck_problems, pdfinfo
@@ -30,6 +36,7 @@ CHOSEN = {
     "image without alt text": r"image\(s\) have no alt text",
     "articles without author": r"article\(s\) name no author",
     "no base_url for share links": r"no \[book\] base_url",
+    "link to an anchor a site's script makes": r"link to #__.+ has no target",
 }
 
 
@@ -43,7 +50,13 @@ def hugo_build(tmp_path_factory):
     return build_into(corpus("hugo-docs"), tmp_path_factory.mktemp("hugo") / "dist")
 
 
-@pytest.fixture(params=["hugo_build", "guide_build"])
+@pytest.fixture(scope="session")
+def mkdocs_build(tmp_path_factory):
+    """The mkdocs-site corpus (Material for MkDocs' own documentation), its EPUB built once for the session."""
+    return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub",))
+
+
+@pytest.fixture(params=["hugo_build", "guide_build", "mkdocs_build"])
 def corpus_build(request):
     return request.getfixturevalue(request.param)
 
@@ -109,3 +122,122 @@ def test_alerts_became_admonitions(hugo_build):
 
 def test_hugo_pdf_is_tagged(hugo_build):
     assert pdfinfo(book_file(hugo_build, ".pdf"))["Tagged"] == "yes"
+
+
+# --- mkdocs-site: Python-Markdown with the mkdocs.yml's extensions ----------------------------------------------
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+#: A block's first line outside code, in the sources; a definition (":   ") may hold one.
+MKDOCS_BLOCKS = {
+    "admonition": re.compile(r"^\s*(?::\s+)?!!!\s"),
+    "collapsible": re.compile(r"^\s*(?::\s+)?\?\?\?\+?\s"),
+    "content tab": re.compile(r'^\s*(?::\s+)?===[+!]?\s+"'),
+    "definition": re.compile(r"^\s*:\s+\S"),
+}
+#: The element each block becomes (admonitions are div or aside, collapsibles details).
+MKDOCS_ELEMENTS = {
+    "admonition": '//*[contains(concat(" ", @class, " "), " admonition ") and not(self::h:details)]',
+    "collapsible": "//h:details",
+    "content tab": '//h:div[contains(concat(" ", @class, " "), " tabbed-content ")]',
+    "definition": "//h:dl/h:dd",
+}
+_HEADING_ID = re.compile(r"^#{1,6} .*\{[^}]*?#([\w.:-]+)[^}]*\}\s*$")
+_ATTRIBUTE_LIST = re.compile(r"\{:?\s*(?:[.#][\w-]+|[\w-]+=)[^{}]*\}")
+_ICON = re.compile(r":[\w-]+:$")
+
+
+def live_lines(text: str):
+    """The lines of Markdown outside fenced code: what the reader turns into structure."""
+    fence = None  # (indent, marker) of the open fence
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = (len(match.group(1)), match.group(2))
+            else:
+                yield line
+        elif (
+            match
+            and match.group(2)[0] == fence[1][0]
+            and len(match.group(2)) >= len(fence[1])
+            and len(match.group(1)) <= fence[0] + 3
+            and not line[match.end() :].strip()
+        ):
+            fence = None
+
+
+def article_root(html: str):
+    return etree.fromstring(f'<div xmlns="{XHTML}">{html}</div>'.encode())
+
+
+def mkdocs_pages(result):
+    """The articles read from the corpus's Markdown files, each with its source text."""
+    source = corpus("mkdocs-site")
+    for article in result.book.articles:
+        if article.source.endswith(".md"):
+            yield article, (source / article.source).read_text(encoding="utf-8")
+
+
+def test_mkdocs_site_reads_with_its_mkdocs_yml_extensions():
+    source = corpus("mkdocs-site").resolve()
+    diagnostics = Diagnostics()
+    found = dialect.resolve(source, config_module.load(source), diagnostics)
+    data, _ = mkdocs._load(source / "mkdocs.yml", "mkdocs.yml")
+    listed = [next(iter(e)) if isinstance(e, dict) else e for e in data["markdown_extensions"]]
+    expected = [mkdocs.SAFE_SNIPPETS if name == mkdocs.SNIPPETS else name for name in listed]
+    assert (found.reader, found.origin) == (dialect.PYTHON_MARKDOWN, "mkdocs.yml")
+    assert [name for name, _ in found.extensions] == list(dict.fromkeys([*mkdocs.MKDOCS_BUILTINS, *expected]))
+    assert diagnostics.warnings == []  # every extension it names is installed and fit for a book
+
+
+def test_mkdocs_syntax_is_never_left_literal(mkdocs_build):
+    with zipfile.ZipFile(book_file(mkdocs_build, ".epub")) as epub:
+        for name in (n for n in epub.namelist() if n.endswith(".xhtml")):
+            text = text_outside_code(etree.tostring(etree.fromstring(epub.read(name))).decode())
+            for marker in ("!!!", "???", "==="):
+                assert marker not in text, (name, marker)
+
+
+def test_mkdocs_blocks_come_out_as_elements(mkdocs_build):
+    seen = Counter()
+    for article, text in mkdocs_pages(mkdocs_build):
+        lines = list(live_lines(text))
+        root = article_root(article.html)
+        for kind, pattern in MKDOCS_BLOCKS.items():
+            written = sum(1 for line in lines if pattern.match(line))
+            assert len(root.xpath(MKDOCS_ELEMENTS[kind], namespaces={"h": XHTML})) == written, (article.source, kind)
+            seen[kind] += written
+    # mkdocs-site.SOURCE.md counts 98 admonitions, 19 collapsibles, 302 tabs and 66 definitions; 12 more
+    # admonitions open a definition (":   !!! note"), and one more starts a line by this count of fences.
+    assert seen == {"admonition": 111, "collapsible": 19, "content tab": 302, "definition": 66}
+
+
+def test_mkdocs_attribute_lists_are_applied(mkdocs_build):
+    ids = 0
+    for article, text in mkdocs_pages(mkdocs_build):
+        root = article_root(article.html)
+        have = {el.get("id").removeprefix(f"{article.slug}--") for el in root.xpath("//*[@id]")}
+        for line in live_lines(text):
+            match = _HEADING_ID.match(line)
+            if match:
+                ids += 1
+                assert match.group(1) in have or f"{match.group(1)}-2" in have, (article.source, line)
+        prose = "".join(
+            root.xpath(
+                '//text()[not(ancestor::*[local-name()="pre" or local-name()="code"])]'
+                '[not(ancestor::*[contains(concat(" ", @class, " "), " arithmatex ")])]'
+            )
+        )
+        for match in _ATTRIBUTE_LIST.finditer(prose):
+            # Only after an icon shortcode: Material's icons are not installed, so there is no element to attach to.
+            assert _ICON.search(prose[: match.start()].rstrip()), (article.source, match.group(0))
+    assert ids == 18
+    buttons = "".join(a.html for a in mkdocs_build.book.articles).count('class="md-button md-button--primary"')
+    assert buttons == 2  # the two buttons whose link is not javascript: (removed, as every such link is)
+
+
+def test_mkdocs_snippets_auto_append_resolves_the_site_wide_links(mkdocs_build):
+    [page] = [a for a in mkdocs_build.book.articles if a.source == "docs/plugins/blog.md"]
+    assert "https://www.mkdocs.org/user-guide/configuration/#docs_dir" in page.html
+    for article in mkdocs_build.book.articles:
+        assert "][mkdocs" not in text_outside_code(article.html), article.source

@@ -1,7 +1,9 @@
 """Template syntax a book cannot run: Hugo shortcodes, GitHub alerts, MyST, Liquid.
 
 Golden cases live in tests/cases/markdown/<case>/{input/,expected/}: expected/
-holds every article's XHTML (pretty-printed) and the warnings of the build.
+holds every article's XHTML (pretty-printed) and the warnings of the build, as
+the default reader (CommonMark) gives them; expected-python-markdown/ the same
+through Python-Markdown: the preprocessing works with either reader.
 After a deliberate change, rewrite them with ``UPDATE_GOLDEN=1 pytest
 tests/test_preprocess.py`` and read the diff.
 """
@@ -19,15 +21,16 @@ from packager.content.assemble import assemble
 from packager.content.preprocess import Page, preprocess, unescape_code
 from packager.diagnostics import Diagnostics
 from packager.project import config, sources
+from packager.project.dialect import PYTHON_MARKDOWN, PYTHON_MARKDOWN_DEFAULT, MarkdownDialect
 
 CASES = Path(__file__).parent / "cases" / "markdown"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def build_book(source: Path):
+def build_book(source: Path, dialect: MarkdownDialect | None = None):
     diagnostics = Diagnostics()
     cfg = config.load(source)
-    book = assemble(source, cfg, sources.discover(source, cfg, None, diagnostics), diagnostics, 0)
+    book = assemble(source, cfg, sources.discover(source, cfg, None, diagnostics), diagnostics, 0, dialect=dialect)
     return book, diagnostics
 
 
@@ -58,12 +61,19 @@ def updating_golden() -> bool:
     return value == "1"
 
 
+READERS = {
+    "expected": MarkdownDialect(),
+    "expected-python-markdown": MarkdownDialect(PYTHON_MARKDOWN, (), PYTHON_MARKDOWN_DEFAULT),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(READERS))
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
-def test_golden_case(case):
-    book, diagnostics = build_book(CASES / case / "input")
+def test_golden_case(case, folder):
+    book, diagnostics = build_book(CASES / case / "input", READERS[folder])
     actual = {f"{a.slug}.xhtml": normalised(a.html) for a in book.articles}
     actual["warnings.txt"] = "".join(f"{w}\n" for w in diagnostics.warnings)
-    expected_dir = CASES / case / "expected"
+    expected_dir = CASES / case / folder
     if updating_golden():
         expected_dir.mkdir(exist_ok=True)
         for old in expected_dir.iterdir():

@@ -96,7 +96,8 @@ def test_build_json_lists_outputs_with_hashes(tmp_path):
     kinds = {o["kind"] for o in report["outputs"]}
     assert {"epub", "pdf", "landing"} <= kinds
     assert all(len(o["sha256"]) == 64 and o["size"] > 0 for o in report["outputs"])
-    assert {"file": "a.md", "line": 7, "message": report["warnings"][0]["message"]} in report["warnings"]
+    missing = {"file": "a.md", "line": 7, "message": report["warnings"][0]["message"], "kind": "missing images"}
+    assert missing in report["warnings"]
 
 
 def test_check_is_clean_on_the_example():

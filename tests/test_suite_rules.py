@@ -59,7 +59,7 @@ def test_every_kind_of_skip_fails_under_ci_and_skips_elsewhere(tmp_path):
 
 def _golden_files() -> dict[str, bytes]:
     cases = TESTS / "cases"
-    return {p.relative_to(cases).as_posix(): p.read_bytes() for p in sorted(cases.rglob("expected/*"))}
+    return {p.relative_to(cases).as_posix(): p.read_bytes() for p in sorted(cases.rglob("expected*/*"))}
 
 
 def _golden_run(env: dict) -> subprocess.CompletedProcess:

@@ -46,7 +46,7 @@ def render_all(
         for ctx in contexts:
             yield markdown.render(ctx, ctx.body)
         return
-    markdown.warm_up(ctx.body for ctx in contexts)  # once here rather than once in every worker
+    markdown.warm_up((ctx.body for ctx in contexts), contexts[0].dialect)  # once here rather than once in every worker
     ranges = [(start, min(start + CHUNK, len(contexts))) for start in range(0, len(contexts), CHUNK)]
     with _pool(workers, contexts) as pool:
         futures = [pool.submit(_render_chunk, start, stop) for start, stop in ranges]
@@ -75,8 +75,8 @@ def _adopt(ctx: ArticleContext, result) -> Rendered:
     rendered, warnings, assets = result
     if not _fits(ctx.assets, assets, ctx.source_dir):
         return markdown.render(ctx, ctx.body)
-    for path, message, line in warnings:
-        ctx.diagnostics.warn(path, message, line)
+    for path, message, line, kind in warnings:
+        ctx.diagnostics.warn(path, message, line, kind=kind)
     ctx.assets.update(assets)
     return rendered
 
@@ -102,10 +102,10 @@ class _Recorder:
     """Warnings kept for the building process to replay, in the order they came."""
 
     def __init__(self):
-        self.items: list[tuple[str, str, int | None]] = []
+        self.items: list[tuple[str, str, int | None, str | None]] = []
 
-    def warn(self, path: str, message: str, line: int | None = None) -> None:
-        self.items.append((path, message, line))
+    def warn(self, path: str, message: str, line: int | None = None, kind: str | None = None) -> None:
+        self.items.append((path, message, line, kind))
 
 
 def _render_chunk(start: int, stop: int) -> list:

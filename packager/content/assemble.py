@@ -17,6 +17,8 @@ from packager.content.linkmap import LinkMap, page_path
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ContentError
 from packager.project.config import Config
+from packager.project.dialect import MarkdownDialect
+from packager.project.dialect import resolve as resolve_dialect
 from packager.project.sources import SourceFile, parse_date
 
 _INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
@@ -30,14 +32,20 @@ def assemble(
     epoch: int,
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
+    dialect: MarkdownDialect | None = None,
 ) -> Book:
-    """Render every article (in up to workers processes, calling meanwhile as they work) and gather the book around it."""
+    """Render every article (in up to workers processes, calling meanwhile as they work) and gather the book around it.
+
+    dialect is the articles' Markdown dialect; by default the one SOURCE and its config choose.
+    """
     if not files:
         raise ContentError(
             "no Markdown articles found (looked for *.md and *.markdown, skipping hidden folders, "
             "drafts and dist/); add articles or adjust [content] include/exclude",
             path=source,
         )
+    if dialect is None:
+        dialect = resolve_dialect(source, config, diagnostics)
     root_index = files[0] if files[0].is_root_index else None
     index_meta = root_index.meta if root_index else {}
 
@@ -62,6 +70,7 @@ def assemble(
             links=links,
             assets=assets,
             diagnostics=diagnostics,
+            dialect=dialect,
         )
         for f in todo
     ]
@@ -146,7 +155,9 @@ def _people(meta: dict, rel: str, diagnostics: Diagnostics) -> list[Person]:
             people.append(Person(_string(item["name"]), url))
         elif rel:
             diagnostics.warn(
-                rel, f"front matter: author {item!r} is neither a name nor a {{name, url}} mapping; ignored"
+                rel,
+                f"front matter: author {item!r} is neither a name nor a {{name, url}} mapping; ignored",
+                kind="front matter entries ignored",
             )
     return people
 
@@ -207,10 +218,13 @@ def _check_internal_links(articles: list[Article], diagnostics: Diagnostics) -> 
                 diagnostics.warn(
                     article.source,
                     f"link to #{fragment}: no such heading or anchor; it now points at the start of the article",
+                    kind="links to anchors not in the book",
                 )
                 return f'href="#{owner}"'
             diagnostics.warn(
-                article.source, f"link to #{target} has no target; it now points at the start of this article"
+                article.source,
+                f"link to #{target} has no target; it now points at the start of this article",
+                kind="links to anchors not in the book",
             )
             return f'href="#{article.slug}"'
 

@@ -22,7 +22,11 @@ def _contributors(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[Perso
             people.append(Person(entry.strip(), role="ctb"))
             continue
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            diagnostics.warn(rel, f"front matter: contributor {entry!r} needs at least a name; ignored")
+            diagnostics.warn(
+                rel,
+                f"front matter: contributor {entry!r} needs at least a name; ignored",
+                kind="front matter entries ignored",
+            )
             continue
         role = entry.get("role", "contributor")
         code = role_code(str(role))
@@ -30,6 +34,7 @@ def _contributors(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[Perso
             diagnostics.warn(
                 rel,
                 f"front matter: contributor role {role!r} is not a known role or MARC relator code; credited as contributor",
+                kind="unknown contributor roles",
             )
             code = "ctb"
         url = entry.get("url") if isinstance(entry.get("url"), str) else None
@@ -46,7 +51,11 @@ def _original(meta: dict, rel: str, diagnostics: Diagnostics) -> OriginalSource 
     if isinstance(raw, dict):
         values = {k: (str(raw[k]) if raw.get(k) is not None else None) for k in ("url", "title", "publisher", "date")}
         return OriginalSource(**values)
-    diagnostics.warn(rel, "front matter: 'source' must be a URL or {url, title, publisher, date}; ignored")
+    diagnostics.warn(
+        rel,
+        "front matter: 'source' must be a URL or {url, title, publisher, date}; ignored",
+        kind="front matter entries ignored",
+    )
     return None
 
 
@@ -60,6 +69,7 @@ def _items(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[CreditItem, 
             diagnostics.warn(
                 rel,
                 f"front matter: credit {entry!r} must be a mapping like {{file, title, author, source, license}}; ignored",
+                kind="front matter entries ignored",
             )
             continue
         values = {

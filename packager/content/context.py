@@ -8,6 +8,7 @@ from pathlib import Path
 from packager.book.model import Asset, Heading
 from packager.content.linkmap import LinkMap
 from packager.diagnostics import Diagnostics
+from packager.project.dialect import MarkdownDialect
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ArticleContext:
     assets: dict[Path, Asset]  # shared across the book: source file -> embedded asset
     diagnostics: Diagnostics
     known_lines: dict[str, int] = field(default_factory=dict)  # needle -> body line, where preprocessing knows
+    dialect: MarkdownDialect = field(default_factory=MarkdownDialect)  # which reader reads the body
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""
@@ -45,9 +47,10 @@ class ArticleContext:
             return None
         return self.body_line + self.body.count("\n", 0, index)
 
-    def warn(self, message: str, needle: str = "") -> None:
-        self.diagnostics.warn(self.rel, message, self.line_of(needle))
+    def warn(self, message: str, needle: str = "", kind: str | None = None) -> None:
+        """Warn about the line where needle first is (a warning of kind; by default the one its message names)."""
+        self.diagnostics.warn(self.rel, message, self.line_of(needle), kind=kind)
 
-    def warn_at(self, message: str, body_line: int) -> None:
+    def warn_at(self, message: str, body_line: int, kind: str | None = None) -> None:
         """Warn about line body_line (0-based) of the article's body."""
-        self.diagnostics.warn(self.rel, message, self.body_line + body_line)
+        self.diagnostics.warn(self.rel, message, self.body_line + body_line, kind=kind)

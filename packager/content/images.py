@@ -45,11 +45,15 @@ def _replace_with_alt(img, alt: str) -> None:
 def _asset_for(src: str, ctx: ArticleContext) -> Asset | None:
     """Find the local file an image points at, or warn and return None."""
     if not src:
-        ctx.warn("image without a source, left out")
+        ctx.warn("image without a source, left out", kind="images without a source")
         return None
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
-        ctx.warn(f"remote image {src} is not fetched (books must be self-contained); its alt text is kept", src)
+        ctx.warn(
+            f"remote image {src} is not fetched (books must be self-contained); its alt text is kept",
+            src,
+            kind="remote images not fetched",
+        )
         return None
     path_part = unquote(parts.path)
     if path_part.startswith("/"):
@@ -62,23 +66,36 @@ def _asset_for(src: str, ctx: ArticleContext) -> Asset | None:
     except (OSError, RuntimeError):
         resolved = None
     if resolved is None or not resolved.is_relative_to(source_root):
-        ctx.warn(f"image {src} is outside the source folder and is not read; its alt text is kept", src)
+        ctx.warn(
+            f"image {src} is outside the source folder and is not read; its alt text is kept",
+            src,
+            kind="images outside the source folder",
+        )
         return None
     if not resolved.is_file():
         ctx.warn(
             f"image {src} not found (looked for {resolved.relative_to(source_root).as_posix()}); its alt text is kept",
             src,
+            kind="missing images",
         )
         return None
     if resolved in ctx.assets:
         return ctx.assets[resolved]
     media_type = sniff_image_type(resolved) or IMAGE_TYPES.get(resolved.suffix.lower())
     if media_type is None:
-        ctx.warn(f"image {src} has an unsupported type (use PNG, JPEG, GIF, SVG or WebP); its alt text is kept", src)
+        ctx.warn(
+            f"image {src} has an unsupported type (use PNG, JPEG, GIF, SVG or WebP); its alt text is kept",
+            src,
+            kind="images of an unsupported type",
+        )
         return None
     if mislabelled(resolved, media_type):
         suffix = next(ext for ext, kind in IMAGE_TYPES.items() if kind == media_type)
-        ctx.warn(f"image {src} is really {media_type}, not what its name says; packaged as {suffix}", src)
+        ctx.warn(
+            f"image {src} is really {media_type}, not what its name says; packaged as {suffix}",
+            src,
+            kind="images named for another type",
+        )
     ctx.assets[resolved] = place_asset(resolved, source_root, media_type, {a.href for a in ctx.assets.values()})
     return ctx.assets[resolved]
 

@@ -1,7 +1,7 @@
 """Render an article's Markdown body to a sanitised, well-formed XHTML fragment.
 
-The pipeline is: preprocess (template syntax a book cannot run) ->
-Python-Markdown (+ pymdown-extensions) -> xhtml.sanitise (nh3 drops anything
+The pipeline is: preprocess (template syntax a book cannot run) -> the
+dialect's reader (``readers``: CommonMark + GFM, or Python-Markdown) -> xhtml.sanitise (nh3 drops anything
 unsafe, lxml and our repairs make it valid) -> the article's own transforms
 (alerts, ids, images, links, notes) -> xhtml.serialise. The result is valid
 inside an EPUB content document and inside the single HTML document the PDF is
@@ -11,12 +11,10 @@ made from.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from contextlib import suppress
 from urllib.parse import unquote, urlsplit
 
-import markdown as md
 from lxml import etree
 from pymdownx.slugs import slugify as github_slugify
 
@@ -25,61 +23,19 @@ from packager.book.slugs import unique
 from packager.content import deflists, images, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
+from packager.content.readers import reader_for
 from packager.content.urls import safe_url
-
-EXTENSIONS = [
-    "attr_list",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "tables",
-    "admonition",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.tasklist",
-    "pymdownx.tilde",
-    "pymdownx.caret",
-    "pymdownx.mark",
-    "pymdownx.betterem",
-]
-EXTENSION_CONFIGS = {
-    "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
-    "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
-    "pymdownx.tasklist": {"custom_checkbox": False},
-}
-
-
-_LOCAL = threading.local()
-
-
-def _converter() -> md.Markdown:
-    """One Markdown instance per thread, reset between articles: building one costs more than a short article."""
-    converter = getattr(_LOCAL, "converter", None)
-    if converter is None:
-        converter = _LOCAL.converter = md.Markdown(extensions=_extensions(), output_format="xhtml")
-    return converter.reset()
-
-
-def _extensions() -> list:
-    """Make EXTENSIONS' instances: given names, Python-Markdown scans every installed package's entry points."""
-    import importlib
-
-    modules = (name if "." in name else f"markdown.extensions.{name}" for name in EXTENSIONS)
-    return [
-        importlib.import_module(module).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
-        for name, module in zip(EXTENSIONS, modules, strict=True)
-    ]
-
+from packager.project.dialect import PYTHON_MARKDOWN, MarkdownDialect
 
 _FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
 
 
-def warm_up(bodies: Iterable[str] = ()) -> None:
-    """Build this thread's converter and the lexers the bodies' code fences name: worker processes inherit them."""
+def warm_up(bodies: Iterable[str] = (), dialect: MarkdownDialect | None = None) -> None:
+    """Make this thread's reader and the lexers the bodies' code fences name: worker processes inherit them."""
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
-    _converter()
+    reader_for(dialect or MarkdownDialect())
     for language in sorted({m.group(1).lower() for body in bodies for m in _FENCE_LANGUAGE.finditer(body)}):
         with suppress(ClassNotFound):
             get_lexer_by_name(language)  # the first instance compiles the lexer's patterns
@@ -92,12 +48,15 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         locate_image=lambda src: images.locate_resource(src, ctx),
         remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
     )
-    text = deflists.reindent(preprocess(xhtml.clean_text(text), page))
-    root = xhtml.sanitise(_converter().convert(text))
+    text = preprocess(xhtml.clean_text(text), page)
+    if ctx.dialect.reader == PYTHON_MARKDOWN:
+        text = deflists.reindent(text)
+    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text))
     typography.smarten(root)
     _alerts(root)
     title = _take_leading_title(root)
     _demote_headings(root)
+    _wrap_block_images(root)
     _make_figures(root)
     images.resolve_images(root, ctx)
     _add_ids(root)
@@ -132,6 +91,25 @@ def _demote_headings(root) -> None:
         return
     for el in list(root.iter("h1", "h2", "h3", "h4", "h5")):
         el.tag = f"h{int(el.tag[1]) + 1}"
+
+
+_FLOW = {"div", "li", "blockquote", "dd", "details", "section", "aside"}
+
+
+def _wrap_block_images(root) -> None:
+    """An <img> standing as a block of its own (raw HTML, or a template call's) gets the <p> Markdown gives one."""
+    for img in list(root.iter("img")):
+        parent = img.getparent()
+        if parent is None or parent.tag not in _FLOW or (img.tail or "").strip():
+            continue
+        previous = img.getprevious()
+        before = previous.tail if previous is not None else parent.text
+        if (before or "").strip():
+            continue
+        p = etree.Element("p")
+        p.tail, img.tail = img.tail, None
+        img.addprevious(p)
+        p.append(img)
 
 
 def _make_figures(root) -> None:
@@ -176,7 +154,7 @@ def _alerts(root) -> None:
         kind, fold = match.group(1).lower(), match.group(2)
         first.text = first.text[match.end() :]
         title = _first_line(first)
-        if kind == "details" or fold:
+        if (kind == "details" or fold) and not any(True for _ in quote.iterancestors("a")):
             box = etree.Element("details", {} if kind == "details" else {"class": f"admonition {kind}"})
             head = etree.SubElement(box, "summary", {} if kind == "details" else {"class": "admonition-title"})
         else:

@@ -29,8 +29,13 @@ def _quotes(text: str, before: str) -> str:
     return padded[1:]
 
 
+_SPACE_BEFORE_BREAK = re.compile(r"[ \t]+\n")
+
+
 def _smarten(text: str, before: str) -> str:
     # A test for the characters first: most text has none of them, and a search costs more.
+    if " \n" in text or "\t\n" in text:  # left where a comment was removed; WeasyPrint can fail on it in a footnote
+        text = _SPACE_BEFORE_BREAK.sub("\n", text)
     if "--" in text:
         for pattern, dash in _DASHES:
             text = pattern.sub(dash, text)

@@ -15,8 +15,10 @@ from packager.book.model import Edition
 from packager.diagnostics import BuildWarning, Diagnostics
 from packager.errors import UsageError
 from packager.project import config as config_module
+from packager.project import dialect as dialect_module
 from packager.project import editions, sources, themes
 from packager.project.config import Config
+from packager.project.dialect import MarkdownDialect
 from packager.project.git import GitFacts
 from packager.project.sources import SourceFile
 from packager.project.themes import Theme
@@ -37,6 +39,7 @@ class Project:
     changelog_warnings: tuple[BuildWarning, ...]  # reported after the articles', where a build always put them
     git: GitFacts
     licence_text: str | None  # the source's own licence file, when it has one
+    dialect: MarkdownDialect  # the articles' Markdown, and so the reader that reads it
 
 
 def source_folder(path: Path) -> Path:
@@ -54,7 +57,7 @@ def load(source: Path, output: Path | None, diagnostics: Diagnostics, git: GitFa
     config = config_module.load(source)
     theme = themes.load(config.output.theme, source)
     files = sources.discover(source, config, output, diagnostics)
-    changelog = Diagnostics(echo=False)
+    changelog = Diagnostics()
     return Project(
         source=source,
         config=config,
@@ -64,6 +67,7 @@ def load(source: Path, output: Path | None, diagnostics: Diagnostics, git: GitFa
         changelog_warnings=tuple(changelog.warnings),
         git=git or GitFacts(source),
         licence_text=_licence_text(source),
+        dialect=dialect_module.resolve(source, config, diagnostics),
     )
 
 

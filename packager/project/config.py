@@ -23,6 +23,7 @@ CONFIG_NAME = "packager.toml"
 SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MARKDOWN_READER = re.compile(r"^(commonmark|python-markdown)$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class ContentConfig:
     """Glob patterns of files that are never articles."""
     order: tuple[str, ...] = ()
     """Paths of articles that come first, in this order; the rest follow by weight, date, name."""
+    markdown: str | None = None
+    """The reader: ``"commonmark"`` (CommonMark + GFM) or ``"python-markdown"``; default: chosen from the folder."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,9 @@ def parse(data: dict, path: Path | None = None) -> Config:
         include=check.strings("content.include", content.get("include")),
         exclude=check.strings("content.exclude", content.get("exclude")),
         order=check.strings("content.order", content.get("order")),
+        markdown=check.string(
+            "content.markdown", content.get("markdown"), MARKDOWN_READER, '"commonmark" or "python-markdown"'
+        ),
     )
     credits_config = CreditsConfig(items=_credit_items(check, credits.get("items")))
     share_config = _share(check, share)

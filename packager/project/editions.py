@@ -38,7 +38,9 @@ def read(source: Path, diagnostics: Diagnostics) -> tuple[Edition, ...]:
         editions.append(current)
     if not editions and text.strip():
         diagnostics.warn(
-            path.name, "no '## 1.0.0 - 2026-01-31' style headings found; the feed lists only the current edition"
+            path.name,
+            "no '## 1.0.0 - 2026-01-31' style headings found; the feed lists only the current edition",
+            kind="changelogs without edition headings",
         )
     return tuple(
         Edition(

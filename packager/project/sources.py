@@ -65,7 +65,9 @@ def discover(source: Path, config: Config, output: Path | None, diagnostics: Dia
     drafts = [f for f in files if f.meta.get("draft") is True]
     files = [f for f in files if f.meta.get("draft") is not True]
     for f in drafts:
-        diagnostics.warn(f.rel, "draft: true, left out of the book (remove 'draft' to include it)")
+        diagnostics.warn(
+            f.rel, "draft: true, left out of the book (remove 'draft' to include it)", kind="drafts left out"
+        )
     return order(files, config.content.order)
 
 
@@ -91,7 +93,11 @@ def readable_files(source: Path, output: Path | None, diagnostics: Diagnostics |
                 continue
             if full.is_symlink():
                 if diagnostics is not None:
-                    diagnostics.warn(full.relative_to(source).as_posix(), "symbolic link to a folder, not followed")
+                    diagnostics.warn(
+                        full.relative_to(source).as_posix(),
+                        "symbolic link to a folder, not followed",
+                        kind="symbolic links skipped",
+                    )
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -108,6 +114,7 @@ def readable_files(source: Path, output: Path | None, diagnostics: Diagnostics |
                     diagnostics.warn(
                         full.relative_to(source).as_posix(),
                         "symbolic link to a file outside the source folder, skipped",
+                        kind="symbolic links skipped",
                     )
                 continue
             yield full

@@ -77,7 +77,9 @@ def _checked_items(book: Book, diagnostics: Diagnostics) -> list[CreditItem]:
             where = item.article or "packager.toml"
             if not path.is_relative_to(root) or not path.is_file():
                 diagnostics.warn(
-                    where, f"credited file {item.file} does not exist in the source folder; check the 'file' path"
+                    where,
+                    f"credited file {item.file} does not exist in the source folder; check the 'file' path",
+                    kind="credited files not found",
                 )
             else:
                 item = replace(item, file=path.relative_to(root).as_posix())
@@ -96,6 +98,7 @@ def _check_licences(book: Book, items: list[CreditItem], diagnostics: Diagnostic
             diagnostics.warn(
                 where,
                 f"licence {spdx!r} of {what} is not an SPDX id (see https://spdx.org/licenses/); use one like CC-BY-4.0",
+                kind="licences that are not SPDX ids",
             )
     for article in book.articles:
         why = article.license and licences.conflict(article.license, book.license)
@@ -103,6 +106,7 @@ def _check_licences(book: Book, items: list[CreditItem], diagnostics: Diagnostic
             diagnostics.warn(
                 article.source,
                 f"licence {article.license} cannot be covered by the book's {book.license} ({why}); the credits list it as an exception",
+                kind="licences the book's licence cannot cover",
             )
     for item in items:
         why = item.license and licences.conflict(item.license, book.license)
@@ -110,6 +114,7 @@ def _check_licences(book: Book, items: list[CreditItem], diagnostics: Diagnostic
             diagnostics.warn(
                 item.article or "packager.toml",
                 f"credited item {item.title or item.file!r} is under {item.license}, which the book's {book.license} cannot cover ({why}); the credits list it as an exception",
+                kind="licences the book's licence cannot cover",
             )
 
 
@@ -122,6 +127,7 @@ def _check_authors(book: Book, diagnostics: Diagnostics) -> None:
         diagnostics.warn(
             nameless[0],
             f"{len(nameless)} article(s) name no author ({shown}); add 'author:' to their front matter or [book] authors to packager.toml",
+            kind="articles without an author",
         )
 
 
@@ -132,6 +138,7 @@ def _check_alt_text(book: Book, diagnostics: Diagnostics) -> None:
             diagnostics.warn(
                 article.source,
                 f"{missing} image(s) have no alt text; describe each image for readers who cannot see it",
+                kind="articles with images without alt text",
             )
 
 

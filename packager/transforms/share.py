@@ -40,6 +40,7 @@ def apply(book: Book, config: ShareConfig, theme: Theme, diagnostics: Diagnostic
             "packager.toml",
             "no [book] base_url: share links are left out of the books and the page "
             "(a relative link cannot be shared); set base_url to where dist/ will be hosted",
+            kind="share links left out",
         )
         return book
     text = share_text(book, config)

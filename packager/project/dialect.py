@@ -1,0 +1,86 @@
+"""Which Markdown dialect the articles are written in, and so which reader reads them.
+
+CommonMark + GFM is the default. Python-Markdown reads the dialect it defines:
+for a MkDocs project (a ``mkdocs.yml`` in SOURCE, whose ``markdown_extensions``
+it applies: ``mkdocs``) or when ``[content] markdown`` says so, with the
+project's mkdocs.yml extensions when it has one. A mkdocs.yml above SOURCE is
+not read (files outside the source folder never are): a warning says to build
+its folder, or to choose the reader in packager.toml.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packager.diagnostics import Diagnostics
+from packager.project import mkdocs
+from packager.project.config import Config
+
+log = logging.getLogger("packager")
+
+COMMONMARK = "commonmark"
+PYTHON_MARKDOWN = "python-markdown"
+READERS = (COMMONMARK, PYTHON_MARKDOWN)
+
+#: The CommonMark reader's plugins for every project; a dialect built on it (MyST, Obsidian) adds its own.
+COMMONMARK_PLUGINS = ("gfm", "footnotes", "definition-lists", "admonitions", "attributes", "dollar-math")
+
+#: Python-Markdown's extensions when no mkdocs.yml names them: the MkDocs Material set a book can show.
+PYTHON_MARKDOWN_DEFAULT: tuple[tuple[str, dict], ...] = (
+    ("attr_list", {}),
+    ("def_list", {}),
+    ("footnotes", {}),
+    ("md_in_html", {}),
+    ("tables", {}),
+    ("admonition", {}),
+    ("pymdownx.superfences", {}),
+    ("pymdownx.highlight", {}),
+    ("pymdownx.tasklist", {}),
+    ("pymdownx.tilde", {}),
+    ("pymdownx.caret", {}),
+    ("pymdownx.mark", {}),
+    ("pymdownx.betterem", {}),
+)
+
+
+@dataclass(frozen=True)
+class MarkdownDialect:
+    """The reader and what it reads with: plugins (CommonMark) or extensions with their options (Python-Markdown)."""
+
+    reader: str = COMMONMARK
+    plugins: tuple[str, ...] = COMMONMARK_PLUGINS  # the CommonMark reader's
+    extensions: tuple[tuple[str, dict], ...] = field(default=(), compare=False)
+    origin: str = "default"  # what chose it: "default", "packager.toml", "mkdocs.yml" (its path)
+
+    @property
+    def key(self) -> str:
+        """A string that is the same exactly when two dialects read Markdown the same way."""
+        return json.dumps([self.reader, self.plugins, self.extensions], sort_keys=True, default=repr)
+
+
+def resolve(source: Path, config: Config, diagnostics: Diagnostics) -> MarkdownDialect:
+    """The dialect of SOURCE's articles: [content] markdown, else a MkDocs project's, else CommonMark."""
+    chosen = config.content.markdown
+    if chosen == COMMONMARK:
+        return MarkdownDialect(COMMONMARK, origin="packager.toml")
+    site = mkdocs.read_markdown(source, diagnostics)
+    if site is not None:
+        log.info("reading Markdown as Python-Markdown with %s's %d extensions", site.config, len(site.extensions))
+        return MarkdownDialect(PYTHON_MARKDOWN, (), site.extensions, site.config)
+    if chosen == PYTHON_MARKDOWN:
+        log.info("reading Markdown as Python-Markdown, as [content] markdown in packager.toml says")
+        return MarkdownDialect(PYTHON_MARKDOWN, (), PYTHON_MARKDOWN_DEFAULT, "packager.toml")
+    above = mkdocs.config_above(source)
+    if above is not None:
+        rel = os.path.relpath(above, source)
+        diagnostics.warn(
+            rel,
+            "MkDocs project above the source folder, whose files are never read: build its folder to read the "
+            'Markdown as MkDocs does, or set [content] markdown = "python-markdown" or "commonmark" in packager.toml',
+            kind=mkdocs.NOT_APPLIED,
+        )
+    return MarkdownDialect()
