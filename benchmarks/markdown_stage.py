@@ -50,7 +50,7 @@ for _ in range(int(sys.argv[3])):
     wall, cpu = time.perf_counter(), time.process_time()
     assemble(source, cfg, files, Diagnostics(echo=False), 0, 1, **extra)
     runs.append((time.perf_counter() - wall, time.process_time() - cpu))
-print(json.dumps(runs))
+print(json.dumps({"runs": runs, "from": inspect.getfile(assemble)}))
 """
 
 
@@ -59,11 +59,15 @@ def measure(src: Path, corpus: Path, reader: str, repeat: int) -> list[tuple[flo
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(corpus), reader, str(repeat)],
         env=env,
+        cwd=corpus.parent,  # not this checkout: python -c puts the working folder first on sys.path
         capture_output=True,
         text=True,
         check=True,
     )
-    return [tuple(run) for run in json.loads(out.stdout)]
+    result = json.loads(out.stdout)
+    if not result["from"].startswith(str(src.resolve())):
+        raise SystemExit(f"measured {result['from']}, not the packager in {src}")
+    return [tuple(run) for run in result["runs"]]
 
 
 def revision(src: Path) -> str:
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     sources = [tuple(item.split("=", 1)) for item in args.source] or [("this checkout", str(HERE.parent))]
-    targets = [(name, Path(path), "default") for name, path in sources]
+    targets = [(name, Path(path).resolve(), "default") for name, path in sources]
     targets += [(f"this checkout, {reader}", HERE.parent, reader) for reader in args.reader]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
