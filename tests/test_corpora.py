@@ -21,7 +21,7 @@ from packager.project import config as config_module
 from packager.project import dialect, mkdocs
 
 from conftest import book_file, build_into, corpus
-from validators import epubcheck_problems, pdfinfo
+from validators import epubcheck_problems, pdfinfo, qpdf_check
 
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -52,8 +52,8 @@ def hugo_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def mkdocs_build(tmp_path_factory):
-    """The mkdocs-site corpus (Material for MkDocs' own documentation), its EPUB built once for the session."""
-    return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub",))
+    """The mkdocs-site corpus (Material for MkDocs' own documentation), both books built once for the session."""
+    return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub", "pdf"))
 
 
 @pytest.fixture(params=["hugo_build", "guide_build", "mkdocs_build"])
@@ -188,6 +188,16 @@ def test_mkdocs_site_reads_with_its_mkdocs_yml_extensions():
     assert (found.reader, found.origin) == (dialect.PYTHON_MARKDOWN, "mkdocs.yml")
     assert [name for name, _ in found.extensions] == list(dict.fromkeys([*mkdocs.MKDOCS_BUILTINS, *expected]))
     assert diagnostics.warnings == []  # every extension it names is installed and fit for a book
+
+
+def test_mkdocs_site_pdf_is_laid_out_tagged_and_whole(mkdocs_build):
+    """WeasyPrint 70 asserted on a footnote where a removed comment left ' \n' at a line break (f674ad1 crashed)."""
+    pdf = book_file(mkdocs_build, ".pdf")
+    info = pdfinfo(pdf)
+    assert info["Tagged"] == "yes"
+    assert int(info["Pages"]) > len(mkdocs_build.book.articles)
+    code, output = qpdf_check(pdf)
+    assert code == 0, output
 
 
 def test_mkdocs_syntax_is_never_left_literal(mkdocs_build):

@@ -211,3 +211,12 @@ def test_blocks_under_a_definition_at_its_content_column_stay_in_it(tmp_path):
     assert after.tag.endswith("p") and after.text == "After the list."
     code = "".join(root.findall(".//h:pre", ns)[-1].itertext())
     assert code == "Term in code\n: stays as written\n\n  indented code line\n"
+
+
+def test_no_space_is_left_before_a_line_break_where_a_comment_was(tmp_path):
+    """' \\n' at a line break in a footnote made WeasyPrint 70 assert; a removed comment leaves one behind."""
+    book, _ = make_book(
+        tmp_path, {"a.md": "# A\n\nText.[^1]\n\n[^1]: Before <!-- gone -->\n    after, and <!-- x --> on.\n"}
+    )
+    html = book.articles[0].html
+    assert "Before\nafter" in html and " \n" not in html
