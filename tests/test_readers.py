@@ -140,6 +140,7 @@ EVERYDAY = {
         "<details><summary>More</summary><p><em>read</em> me</p></details>",
     ),
     "a single tilde is not subscript": ("~x~ and ~~y~~\n", "<p><del>x</del> and <del>y</del></p>"),
+    "==marked== text, not == between spaces": ("a ==b== c == d\n", "<p>a <mark>b</mark> c == d</p>"),
 }
 
 

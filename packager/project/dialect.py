@@ -27,7 +27,7 @@ PYTHON_MARKDOWN = "python-markdown"
 READERS = (COMMONMARK, PYTHON_MARKDOWN)
 
 #: The CommonMark reader's plugins for every project; a dialect built on it (MyST, Obsidian) adds its own.
-COMMONMARK_PLUGINS = ("gfm", "footnotes", "definition-lists", "admonitions", "attributes", "dollar-math")
+COMMONMARK_PLUGINS = ("gfm", "footnotes", "definition-lists", "admonitions", "attributes", "dollar-math", "marks")
 
 #: Python-Markdown's extensions when no mkdocs.yml names them: the MkDocs Material set a book can show.
 PYTHON_MARKDOWN_DEFAULT: tuple[tuple[str, dict], ...] = (

@@ -220,6 +220,34 @@ def _dollar_math(md: MarkdownIt) -> None:
     )
 
 
+def _marks(md: MarkdownIt) -> None:
+    """==highlighted== text as <mark>, as pymdownx.mark, Obsidian and many editors write it."""
+    md.inline.ruler.before("emphasis", "packager_mark", _mark)
+
+
+def _mark(state, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    if not src.startswith("==", start) or src.startswith("===", start) or (start and src[start - 1] == "="):
+        return False
+    inner = start + 2
+    if inner >= state.posMax or src[inner].isspace():
+        return False
+    end = src.find("==", inner)
+    while end != -1 and end < state.posMax and (src[end - 1].isspace() or src.startswith("===", end)):
+        end = src.find("==", end + 2)
+    if end == -1 or end >= state.posMax or end == inner:
+        return False
+    if not silent:
+        old_max = state.posMax
+        state.push("mark_open", "mark", 1).markup = "=="
+        state.pos, state.posMax = inner, end
+        state.md.inline.tokenize(state)
+        state.push("mark_close", "mark", -1).markup = "=="
+        state.posMax = old_max
+    state.pos = end + 2
+    return True
+
+
 def _myst(md: MarkdownIt) -> None:
     """MyST's block syntax: (label)= targets, % comments, +++ breaks; {role}`text` roles."""
     from mdit_py_plugins.myst_blocks import myst_block_plugin
@@ -237,6 +265,7 @@ PLUGINS: dict[str, Plugin] = {
     "admonitions": _admonitions,
     "attributes": _attributes,
     "dollar-math": _dollar_math,
+    "marks": _marks,
     "myst": _myst,
 }
 
