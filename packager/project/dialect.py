@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from packager.diagnostics import Diagnostics
@@ -56,7 +57,7 @@ class MarkdownDialect:
     extensions: tuple[tuple[str, dict], ...] = field(default=(), compare=False)
     origin: str = "default"  # what chose it: "default", "packager.toml", "mkdocs.yml" (its path)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A string that is the same exactly when two dialects read Markdown the same way."""
         return json.dumps([self.reader, self.plugins, self.extensions], sort_keys=True, default=repr)

@@ -12,8 +12,6 @@ HOUSE_OPTIONS = {
     "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
     "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
     "pymdownx.tasklist": {"custom_checkbox": False},
-    "toc": {"permalink": False, "anchorlink": False},
-    "pymdownx.tabbed": {"alternate_style": False},
 }
 
 
@@ -37,7 +35,10 @@ def _instances(extensions: tuple[tuple[str, dict], ...]) -> list:
 
 
 class _BookTabs(md.Extension):
-    """Content tabs (pymdownx.tabbed) as a book shows them: each tab's title over its content, no form controls."""
+    """Content tabs (pymdownx.tabbed) as a book shows them: each tab's title over its content, no form controls.
+
+    It reads the classic layout (title, content, title, …), the one project.mkdocs sets for a book.
+    """
 
     def extendMarkdown(self, converter: md.Markdown) -> None:
         converter.treeprocessors.register(_TabsAsSections(converter), "packager_tabs", 1)
