@@ -23,7 +23,7 @@ CONFIG_NAME = "packager.toml"
 SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MARKDOWN_READER = re.compile(r"^(commonmark|python-markdown)$")
+MARKDOWN_READER = re.compile(r"^(commonmark|obsidian|myst|python-markdown)$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class ContentConfig:
     order: tuple[str, ...] = ()
     """Paths of articles that come first, in this order; the rest follow by weight, date, name."""
     markdown: str | None = None
-    """The reader: ``"commonmark"`` (CommonMark + GFM) or ``"python-markdown"``; default: chosen from the folder."""
+    """The dialect: ``"commonmark"`` (CommonMark + GFM), ``"obsidian"``, ``"myst"`` or ``"python-markdown"``; default: chosen from the folder."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,10 @@ def parse(data: dict, path: Path | None = None) -> Config:
         exclude=check.strings("content.exclude", content.get("exclude")),
         order=check.strings("content.order", content.get("order")),
         markdown=check.string(
-            "content.markdown", content.get("markdown"), MARKDOWN_READER, '"commonmark" or "python-markdown"'
+            "content.markdown",
+            content.get("markdown"),
+            MARKDOWN_READER,
+            '"commonmark", "obsidian", "myst" or "python-markdown"',
         ),
     )
     credits_config = CreditsConfig(items=_credit_items(check, credits.get("items")))

@@ -17,9 +17,14 @@ from packager.project.dialect import COMMONMARK, MarkdownDialect
 
 
 class Reader(Protocol):
-    """Markdown in, HTML out (not yet sanitised)."""
+    """Markdown in, HTML out (not yet sanitised).
 
-    def to_html(self, text: str) -> str: ...
+    env is handed to the CommonMark reader's plugins: what they may ask of the
+    article being read (an Obsidian vault's note names, say); the other reader
+    ignores it.
+    """
+
+    def to_html(self, text: str, env: dict | None = None) -> str: ...
 
 
 _LOCAL = threading.local()
@@ -35,7 +40,7 @@ def reader_for(dialect: MarkdownDialect) -> Reader:
         if dialect.reader == COMMONMARK:
             from packager.content.readers.commonmark import CommonMarkReader
 
-            reader = CommonMarkReader(dialect.plugins)
+            reader = CommonMarkReader(dialect.plugins, breaks=bool(dialect.option("breaks", False)))
         else:
             from packager.content.readers.python_markdown import PythonMarkdownReader
 

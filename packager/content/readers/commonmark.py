@@ -257,6 +257,13 @@ def _myst(md: MarkdownIt) -> None:
     md.use(myst_role_plugin)
 
 
+def _obsidian(md: MarkdownIt) -> None:
+    """Obsidian Flavored Markdown: wikilinks, embeds, block ids, %%comments%%, #tags (readers.obsidian)."""
+    from packager.content.readers.obsidian import obsidian_plugin
+
+    obsidian_plugin(md)
+
+
 #: Every plugin a dialect can name, by name.
 PLUGINS: dict[str, Plugin] = {
     "gfm": _gfm,
@@ -267,14 +274,15 @@ PLUGINS: dict[str, Plugin] = {
     "dollar-math": _dollar_math,
     "marks": _marks,
     "myst": _myst,
+    "obsidian": _obsidian,
 }
 
 
 class CommonMarkReader:
     """markdown-it-py in CommonMark mode, raw HTML allowed (the sanitiser comes next), with the named plugins."""
 
-    def __init__(self, plugins: tuple[str, ...]):
-        md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True})
+    def __init__(self, plugins: tuple[str, ...], breaks: bool = False):
+        md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "breaks": breaks})
         # Every link is structure, as the spec reads it: the sanitiser and the link and image checks after it judge
         # the URL (markdown-it would leave a javascript: or file: link as literal text, its URL in plain sight).
         md.validateLink = lambda url: True
@@ -284,8 +292,9 @@ class CommonMarkReader:
         md.add_render_rule("code_block", _fence)
         self.md = md
 
-    def to_html(self, text: str) -> str:
-        return self.md.render(text)
+    def to_html(self, text: str, env: dict | None = None) -> str:
+        """The HTML of text; env carries what plugins may ask of the article (see readers.Reader)."""
+        return self.md.render(text, {} if env is None else env)
 
 
 def _fence(self, tokens, idx, options, env) -> str:

@@ -21,7 +21,7 @@ class PythonMarkdownReader:
     def __init__(self, extensions: tuple[tuple[str, dict], ...]):
         self.converter = md.Markdown(extensions=[*_instances(extensions), _BookTabs()], output_format="xhtml")
 
-    def to_html(self, text: str) -> str:
+    def to_html(self, text: str, env: dict | None = None) -> str:
         return self.converter.reset().convert(text)
 
 
