@@ -14,12 +14,13 @@ from packager.book.slugs import slugify, unique
 from packager.content import article_pool, attribution
 from packager.content.context import ArticleContext, Rendered
 from packager.content.linkmap import LinkMap, page_path
+from packager.content.vault import VaultIndex
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ContentError
 from packager.project.config import Config
-from packager.project.dialect import MarkdownDialect
+from packager.project.dialect import OBSIDIAN, MarkdownDialect
 from packager.project.dialect import resolve as resolve_dialect
-from packager.project.sources import SourceFile, parse_date
+from packager.project.sources import SourceFile, parse_date, readable_files
 
 _INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
 
@@ -57,6 +58,7 @@ def assemble(
         taken.add(slugs[f.rel])
     links = LinkMap((f.rel, slugs[f.rel], f.meta) for f in files)
     assets: dict[Path, Asset] = {}
+    vault = _vault(source, files, dialect) if dialect.name == OBSIDIAN else None
 
     # A root index with front matter only speaks for the book, not as an article.
     todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
@@ -71,6 +73,7 @@ def assemble(
             assets=assets,
             diagnostics=diagnostics,
             dialect=dialect,
+            vault=vault,
         )
         for f in todo
     ]
@@ -112,6 +115,8 @@ def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnost
     tags = meta.get("tags") or meta.get("keywords") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
+    if rendered.tags:
+        tags = list(dict.fromkeys([*(tags if isinstance(tags, list) else []), *rendered.tags]))
     return Article(
         source=f.rel,
         slug=slug,
@@ -132,6 +137,13 @@ def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnost
         ids=frozenset(rendered.ids),
         front_matter=meta,
     )
+
+
+def _vault(source: Path, files: list[SourceFile], dialect: MarkdownDialect) -> VaultIndex:
+    """The names an Obsidian vault's wikilinks may use: the book's notes, and every file a build may read."""
+    notes = {f.rel: (_string(f.meta.get("title")) or PurePosixPath(f.rel).stem, f.body) for f in files}
+    others = (path.relative_to(source).as_posix() for path in readable_files(source, None))
+    return VaultIndex.build(notes, others, str(dialect.option("attachments", "")))
 
 
 def _string(value) -> str | None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packager.book.model import Asset, Heading
 from packager.content.linkmap import LinkMap
 from packager.diagnostics import Diagnostics
 from packager.project.dialect import MarkdownDialect
+
+if TYPE_CHECKING:
+    from packager.content.vault import VaultIndex
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Rendered:
     headings: list[Heading] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     title_from_body: str | None = None
+    tags: list[str] = field(default_factory=list)  # inline #tags the body holds (Obsidian)
 
 
 @dataclass
@@ -35,6 +40,7 @@ class ArticleContext:
     diagnostics: Diagnostics
     known_lines: dict[str, int] = field(default_factory=dict)  # needle -> body line, where preprocessing knows
     dialect: MarkdownDialect = field(default_factory=MarkdownDialect)  # which reader reads the body
+    vault: VaultIndex | None = None  # an Obsidian vault's notes and files, by the names wikilinks use
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""

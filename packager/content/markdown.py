@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import suppress
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -25,7 +26,8 @@ from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
 from packager.content.urls import safe_url
-from packager.project.dialect import PYTHON_MARKDOWN, MarkdownDialect
+from packager.content.vault import ArticleVault
+from packager.project.dialect import OBSIDIAN, PYTHON_MARKDOWN, MarkdownDialect
 
 _FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
 
@@ -48,13 +50,22 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         locate_image=lambda src: images.locate_resource(src, ctx),
         remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
     )
-    text = preprocess(xhtml.clean_text(text), page)
+    obsidian = ctx.dialect.name == OBSIDIAN
+    text = xhtml.clean_text(text)
+    if not obsidian:  # a vault has no site generator's templates: {{ }} there is maths or prose
+        text = preprocess(text, page)
     if ctx.dialect.reader == PYTHON_MARKDOWN:
         text = deflists.reindent(text)
-    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text))
+    vault = ArticleVault(ctx.vault, ctx) if obsidian and ctx.vault is not None else None
+    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text, vault.env() if vault else None))
     typography.smarten(root)
-    _alerts(root)
-    title = _take_leading_title(root)
+    _alerts(root, any_kind=obsidian)
+    if obsidian:  # a note's title is its name; a first heading that says the same is not shown twice
+        name = PurePosixPath(ctx.rel).stem
+        _take_leading_title(root, only=name)
+        title = name
+    else:
+        title = _take_leading_title(root)
     _demote_headings(root)
     _wrap_block_images(root)
     _make_figures(root)
@@ -66,31 +77,46 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     headings = [
         Heading(int(el.tag[1]), el.get("id"), _text(el))
         for el in root.iter("h2", "h3", "h4", "h5", "h6")
-        if el.get("id")
+        if el.get("id") and _embed_of(el) is None  # an embedded note's headings are not this article's
     ]
-    return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title)
+    tags = vault.tags if vault else []
+    return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title, tags=tags)
 
 
 def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _take_leading_title(root) -> str | None:
-    """Remove a leading '# Title' heading: the renderers print the title themselves."""
+def _take_leading_title(root, only: str | None = None) -> str | None:
+    """Remove a leading '# Title' heading (when only is given, only one that reads only): the renderers print the title."""
     first = next((c for c in root if isinstance(c.tag, str)), None)
     if first is None or first.tag != "h1" or (root.text and root.text.strip()):
         return None
     title = _text(first)
+    if only is not None and title.casefold() != " ".join(only.split()).casefold():
+        return None
     xhtml.drop_tree(first)
     return title
 
 
 def _demote_headings(root) -> None:
-    """Shift body headings down when the body uses h1: only the article title is h1."""
-    if not any(True for _ in root.iter("h1")):
-        return
-    for el in list(root.iter("h1", "h2", "h3", "h4", "h5")):
-        el.tag = f"h{int(el.tag[1]) + 1}"
+    """Shift body headings down when the body uses h1: only the article title is h1 (in an embedded note, likewise)."""
+    for scope in [root, *(div for div in root.iter("div") if _is_embed(div))]:
+        own = [
+            el for el in scope.iter("h1", "h2", "h3", "h4", "h5") if _embed_of(el) is (None if scope is root else scope)
+        ]
+        if any(el.tag == "h1" for el in own):
+            for el in own:
+                el.tag = f"h{int(el.tag[1]) + 1}"
+
+
+def _is_embed(el) -> bool:
+    return el.tag == "div" and "embed" in (el.get("class") or "").split()
+
+
+def _embed_of(el):
+    """The embedded note el is part of (the nearest div.embed around it), or None."""
+    return next((a for a in el.iterancestors("div") if _is_embed(a)), None)
 
 
 _FLOW = {"div", "li", "blockquote", "dd", "details", "section", "aside"}
@@ -140,32 +166,41 @@ def _only_child(el):
     return children[0]
 
 
-_ALERT = re.compile(r"\s*\[!(\w+)\]([+-]?)[ \t]*")
+_ALERT = re.compile(r"\s*\[!([\w-]+)\]([+-]?)[ \t]*")
+#: GitHub's alert kinds, and Obsidian's callout types with their aliases (a vault may use any word).
 ALERTS = {"note", "tip", "important", "warning", "caution", "danger", "details"}
+CALLOUTS = {
+    "abstract": "abstract", "summary": "abstract", "tldr": "abstract", "info": "info", "todo": "todo",
+    "hint": "tip", "success": "success", "check": "success", "done": "success", "question": "question",
+    "help": "question", "faq": "question", "attention": "warning", "failure": "failure", "fail": "failure",
+    "missing": "failure", "error": "danger", "bug": "bug", "example": "example", "quote": "quote", "cite": "quote",
+}  # fmt: skip
 
 
-def _alerts(root) -> None:
-    """GitHub alerts (> [!NOTE]) become the admonitions `!!! note` makes; [!NOTE]- / + fold, as in Obsidian."""
+def _alerts(root, any_kind: bool = False) -> None:
+    """GitHub alerts and Obsidian callouts (> [!NOTE] Title) become admonitions; a folded one is shown open."""
     for quote in list(root.iter("blockquote")):
         first = next((c for c in quote if isinstance(c.tag, str)), None)
         match = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
-        if not match or match.group(1).lower() not in ALERTS or (quote.text or "").strip():
+        if not match or (quote.text or "").strip():
             continue
-        kind, fold = match.group(1).lower(), match.group(2)
+        written = match.group(1).lower()
+        if written not in ALERTS and written not in CALLOUTS and not any_kind:
+            continue
+        family = CALLOUTS.get(written, written)
         first.text = first.text[match.end() :]
         title = _first_line(first)
-        if (kind == "details" or fold) and not any(True for _ in quote.iterancestors("a")):
-            box = etree.Element("details", {} if kind == "details" else {"class": f"admonition {kind}"})
-            head = etree.SubElement(box, "summary", {} if kind == "details" else {"class": "admonition-title"})
+        if written == "details" and not any(True for _ in quote.iterancestors("a")):
+            box = etree.Element("details")
+            head = etree.SubElement(box, "summary")
         else:
-            box = etree.Element("div", {"class": f"admonition {kind}"})
+            classes = dict.fromkeys(("admonition", family, written))
+            box = etree.Element("div", {"class": " ".join(classes)})
             head = etree.SubElement(box, "p", {"class": "admonition-title"})
-        if fold == "+":
-            box.set("open", "open")
         head.text = (title.text or "").lstrip()
         head.extend(list(title))
         if not _text(head):
-            head.text = kind.capitalize()
+            head.text = written.capitalize()
         if not (first.text or "").strip() and len(first) == 0:
             quote.remove(first)
         box.extend(list(quote))

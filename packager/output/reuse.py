@@ -20,7 +20,11 @@ from pathlib import Path
 from packager import __version__
 from packager.filefacts import sha256
 from packager.output.folder import read_record
+from packager.project.obsidian import SETTINGS_FILE as OBSIDIAN_SETTINGS
 from packager.project.sources import readable_files
+
+#: Files in hidden folders that a build reads all the same.
+HIDDEN_SETTINGS = (OBSIDIAN_SETTINGS,)
 
 log = logging.getLogger("packager")
 
@@ -39,6 +43,8 @@ def input_key(source: Path, output: Path, theme_folders: tuple[Path, ...], extra
     digest = hashlib.sha256(f"packager {__version__}\0".encode())
     digest.update(json.dumps(extra, sort_keys=True).encode())
     _hash_files(digest, source, readable_files(source, output))
+    settings = [source / name for name in HIDDEN_SETTINGS if (source / name).is_file()]
+    _hash_files(digest, source, settings)  # read although hidden (readable_files skips hidden folders)
     for folder in theme_folders:
         if not folder.resolve().is_relative_to(source):
             _hash_files(digest, folder, readable_files(folder, None))

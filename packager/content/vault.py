@@ -1,0 +1,140 @@
+"""An Obsidian vault's names: notes and attachments found the way Obsidian finds them.
+
+A wikilink names a note or a file, not a path: ``[[Kernel]]`` is any
+``Kernel.md`` in the vault, ``![[diagram.png]]`` any ``diagram.png``. A name
+may carry folders (``[[Linux/Kernel]]``), and may be written relative to the
+note. Case does not matter, and names are compared in Unicode's composed form
+(a name typed on one system matches a file written on another). When several
+files share a name, the shortest path wins (the one nearest the vault's root),
+as Obsidian's "shortest" link format assumes; for a bare attachment name the
+vault's attachment folder is looked in first.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from packager.content.context import ArticleContext
+
+NOTE_SUFFIXES = (".md", ".markdown")
+NOT_IN_BOOK = "links to notes not in the book"
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def _shortest_first(rel: str) -> tuple:
+    return (rel.count("/"), len(rel), rel)
+
+
+@dataclass
+class VaultIndex:
+    """Every note of the book and every file of the vault, by the names a wikilink may use."""
+
+    notes: dict[str, tuple[str, str]]  # rel -> (title, Markdown body) of each note in the book
+    attachments: str = ""  # the attachment folder (app.json), looked in first for a bare file name
+    _names: dict[str, list[str]] = field(default_factory=dict, repr=False)  # key of a name -> rels, shortest first
+    _paths: dict[str, str] = field(default_factory=dict, repr=False)  # key of a path -> rel
+
+    @classmethod
+    def build(cls, notes: dict[str, tuple[str, str]], files: Iterable[str], attachments: str = "") -> VaultIndex:
+        """Index the book's notes and the vault's other files (paths relative to the vault, '/'-separated)."""
+        index = cls(notes, attachments.strip("/"))
+        for rel in sorted(set(notes) | set(files), key=_shortest_first):
+            index._paths.setdefault(_key(rel), rel)
+            name = posixpath.basename(rel)
+            index._names.setdefault(_key(name), []).append(rel)
+            stem, dot, suffix = name.rpartition(".")
+            if dot and "." + suffix.lower() in NOTE_SUFFIXES:
+                index._paths.setdefault(_key(rel[: -len(suffix) - 1]), rel)
+                index._names.setdefault(_key(stem), []).append(rel)
+        return index
+
+    def find(self, name: str, from_rel: str, note: bool) -> str | None:
+        """The vault path a link's name stands for, seen from the note from_rel; None when nothing has that name."""
+        name = unicodedata.normalize("NFC", name).strip().lstrip("/")
+        if not name:
+            return None
+        here = posixpath.dirname(from_rel)
+        if name.startswith(("./", "../")):
+            return self._paths.get(_key(posixpath.normpath(posixpath.join(here, name))))
+        if "/" in name:
+            exact = self._paths.get(_key(name))
+            if exact is not None:
+                return exact
+            tail = "/" + _key(name)
+            suffixed = [rel for key, rel in self._paths.items() if key.endswith(tail)]
+            return min(suffixed, key=_shortest_first) if suffixed else None
+        candidates = self._names.get(_key(name), [])
+        if note:
+            candidates = [rel for rel in candidates if rel in self.notes] or candidates
+        if not candidates:
+            return None
+        beside = [rel for rel in candidates if posixpath.dirname(rel) == here]
+        in_attachments = [rel for rel in candidates if self.attachments and rel.startswith(self.attachments + "/")]
+        return (beside or in_attachments or candidates)[0]
+
+
+class ArticleVault:
+    """The vault as one article's reader sees it (readers.obsidian.Vault): hrefs relative to the article."""
+
+    def __init__(self, index: VaultIndex, ctx: ArticleContext):
+        self.index, self.ctx = index, ctx
+        self.tags: list[str] = []
+
+    def _href(self, rel: str, written: str = "") -> str:
+        """The href of rel from this article; later warnings about it belong on the line where written is."""
+        href = quote(posixpath.relpath(rel, posixpath.dirname(self.ctx.rel) or "."), safe="/")
+        at = self.ctx.body.find(written) if written else -1
+        if at >= 0:
+            self.ctx.known_lines.setdefault(href, self.ctx.body.count("\n", 0, at))
+        return href
+
+    def link(self, target: str, fragment: str) -> str | None:
+        if not target:
+            return "#" + quote(fragment, safe="^")
+        rel = self.index.find(target, self.ctx.rel, note=True)
+        if rel is None or rel not in self.index.notes:
+            shown = f"[[{target}]]"
+            self.ctx.warn(f"link {shown} names no note in this book; its text is kept", target, kind=NOT_IN_BOOK)
+            return None
+        return self._href(rel) + ("#" + quote(fragment, safe="^") if fragment else "")
+
+    def file(self, target: str) -> str | None:
+        rel = self.index.find(target, self.ctx.rel, note=False)
+        return None if rel is None else self._href(rel, target)
+
+    def missing_file(self, target: str) -> str:
+        """Where Obsidian would put a file of that name that is not there: the attachment folder (or beside the note)."""
+        folder = self.index.attachments or posixpath.dirname(self.ctx.rel)
+        return self._href(posixpath.join(folder, target), target)
+
+    def note(self, target: str) -> tuple[str, str, str] | None:
+        if not target:
+            title, body = self.index.notes.get(self.ctx.rel, ("", self.ctx.body))
+            return self.ctx.rel, title, body
+        rel = self.index.find(target, self.ctx.rel, note=True)
+        if rel is None or rel not in self.index.notes:
+            self.ctx.warn(f"embed ![[{target}]] names no note in this book; its text is kept", target, kind=NOT_IN_BOOK)
+            return None
+        title, body = self.index.notes[rel]
+        return rel, title, body
+
+    def tag(self, name: str) -> None:
+        if name not in self.tags:
+            self.tags.append(name)
+
+    def name_of(self, identity: str) -> str:
+        return self.index.notes.get(identity, (posixpath.basename(identity),))[0]
+
+    def warn(self, message: str, needle: str) -> None:
+        self.ctx.warn(message, needle, kind="embeds shown as links")
+
+    def env(self) -> dict:
+        """The markdown-it env of the article: this vault, and the article as the first note being embedded."""
+        return {"obsidian": self, "obsidian_stack": ((self.ctx.rel, ""),)}
