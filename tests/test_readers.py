@@ -189,3 +189,11 @@ def test_a_raw_text_tag_left_open_swallows_nothing(tag, dialect):
     html = reader_for(dialect).to_html(f"Intro <{tag}> here.\n\n## Chapter\n\n*Some* text.\n")
     out = xhtml.serialise(xhtml.sanitise(html))
     assert f"&lt;{tag}&gt;" in out and "<h2>Chapter</h2>" in out and "<em>Some</em>" in out, out
+
+
+def test_lists_nested_deeper_than_twenty_levels_lose_nothing():
+    """markdown-it's commonmark preset stops reading a document at 20 levels and drops the rest, silently."""
+    nested = "".join("  " * depth + f"- level {depth}\n" for depth in range(40))
+    html = reader_for(MarkdownDialect()).to_html(nested + "\nThe paragraph after the list.\n")
+    assert html.count("<ul>") == 40
+    assert "level 39" in html and "The paragraph after the list." in html

@@ -282,7 +282,9 @@ class CommonMarkReader:
     """markdown-it-py in CommonMark mode, raw HTML allowed (the sanitiser comes next), with the named plugins."""
 
     def __init__(self, plugins: tuple[str, ...], breaks: bool = False):
-        md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "breaks": breaks})
+        # maxNesting: the commonmark preset's 20 silently drops the rest of a note whose lists nest deeper (outliners
+        # and vaults do); markdown-it's own default is 100.
+        md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "breaks": breaks, "maxNesting": 100})
         # Every link is structure, as the spec reads it: the sanitiser and the link and image checks after it judge
         # the URL (markdown-it would leave a javascript: or file: link as literal text, its URL in plain sight).
         md.validateLink = lambda url: True
