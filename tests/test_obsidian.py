@@ -115,6 +115,7 @@ def test_every_wikilink_form_lands_where_obsidian_goes(documents):
     assert found["Every form"] == "#introduction--every-form"
     assert intro.find(".//x:h2[@id='introduction--every-form']", NS) is not None
     assert found["Archive/Deep/Alpha"] == "archive-deep-alpha.xhtml"
+    assert found["first note of the garden"] == "notes-alpha.xhtml"  # an alias in the note's front matter
     assert found["café AU LAIT"] == "notes-cafe-au-lait.xhtml"  # case and Unicode form do not matter
     assert found["Field notes/Rain, wind & sun"] == "field-notes-rain-wind-sun.xhtml"
 
@@ -156,11 +157,14 @@ def embeds_of(documents) -> list:
 
 
 def test_a_note_a_section_and_a_block_are_embedded_in_place(documents):
-    whole, section, block, cycle = embeds_of(documents)
+    whole, section, block, cycle, inline = embeds_of(documents)
     assert "The first note in the garden." in text(whole) and "Pick beans young." in text(whole)
     assert "Pick beans young." in text(section) and "Loose soil" not in text(section)
     assert text(block) == "Rain, wind & sun > ^weather Weather shapes the garden more than any gardener."
     assert links(section)["Alpha > Harvest"] == "notes-alpha.xhtml#notes-alpha--harvest"
+    assert text(inline) == text(block)
+    before, after = inline.getprevious(), inline.getnext()  # the sentence is cut around the embed, in two <p>
+    assert (text(before), text(after)) == ("An embed inside a sentence,", ", cuts the paragraph in two.")
 
 
 def test_a_cycle_of_embeds_stops_with_one_warning_at_the_embed(vault_build, documents):

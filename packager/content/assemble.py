@@ -143,7 +143,14 @@ def _vault(source: Path, files: list[SourceFile], dialect: MarkdownDialect) -> V
     """The names an Obsidian vault's wikilinks may use: the book's notes, and every file a build may read."""
     notes = {f.rel: (_string(f.meta.get("title")) or PurePosixPath(f.rel).stem, f.body) for f in files}
     others = (path.relative_to(source).as_posix() for path in readable_files(source, None))
-    return VaultIndex.build(notes, others, str(dialect.option("attachments", "")))
+    aliases = {f.rel: _aliases(f.meta.get("aliases")) for f in files}
+    return VaultIndex.build(notes, others, str(dialect.option("attachments", "")), aliases)
+
+
+def _aliases(value) -> list[str]:
+    """A note's other names (front matter aliases: a list, or one string)."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
 def _string(value) -> str | None:

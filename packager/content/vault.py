@@ -42,9 +42,18 @@ class VaultIndex:
     _paths: dict[str, str] = field(default_factory=dict, repr=False)  # key of a path -> rel
 
     @classmethod
-    def build(cls, notes: dict[str, tuple[str, str]], files: Iterable[str], attachments: str = "") -> VaultIndex:
-        """Index the book's notes and the vault's other files (paths relative to the vault, '/'-separated)."""
+    def build(
+        cls,
+        notes: dict[str, tuple[str, str]],
+        files: Iterable[str],
+        attachments: str = "",
+        aliases: dict[str, list[str]] | None = None,
+    ) -> VaultIndex:
+        """Index the book's notes (with their front matter aliases) and the vault's other files ('/'-separated)."""
         index = cls(notes, attachments.strip("/"))
+        for rel, names in sorted((aliases or {}).items(), key=lambda item: _shortest_first(item[0])):
+            for name in names:
+                index._names.setdefault(_key(name), []).append(rel)
         for rel in sorted(set(notes) | set(files), key=_shortest_first):
             index._paths.setdefault(_key(rel), rel)
             name = posixpath.basename(rel)

@@ -68,6 +68,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "obsidian_wikilink", _bracket_rule("obsidian_link", bang=False))
     md.inline.ruler.push("obsidian_tag", _tag)
     md.core.ruler.push("obsidian_block_ids", _block_ids)
+    md.core.ruler.push("obsidian_lift_embeds", _lift_embeds)
     md.add_render_rule("obsidian_link", _render_link)
     md.add_render_rule("obsidian_embed", lambda self, tokens, idx, options, env: _render_embed(md, tokens[idx], env))
     md.add_render_rule("obsidian_tag", _render_tag)
@@ -169,6 +170,50 @@ def _embed_block(state, start_line: int, end_line: int, silent: bool) -> bool:
         token.meta = {"name": name, "fragment": fragment, "shown": shown, "raw": f"![[{match.group(1)}]]"}
         state.line = start_line + 1
     return True
+
+
+def _is_note_embed(token: Token) -> bool:
+    return token.type == "obsidian_embed" and not token.meta["name"].lower().endswith(IMAGE_SUFFIXES + FILE_SUFFIXES)
+
+
+def _lift_embeds(state) -> None:
+    """A note embedded inside a paragraph cuts it in two, with the embed as a block between (Obsidian's view)."""
+    tokens, out = state.tokens, []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type != "paragraph_open" or not any(_is_note_embed(c) for c in tokens[i + 1].children or []):
+            out.append(token)
+            i += 1
+            continue
+        inline, closing = tokens[i + 1], tokens[i + 2]
+        run: list[Token] = []
+        for child in [*inline.children, None]:
+            if child is not None and not _is_note_embed(child):
+                run.append(child)
+                continue
+            while run and (run[0].type in ("softbreak", "hardbreak") or run[0].content.strip() == "" == run[0].tag):
+                run.pop(0)
+            while run and (run[-1].type in ("softbreak", "hardbreak") or run[-1].content.strip() == "" == run[-1].tag):
+                run.pop()
+            if run and run[0].type == "text":
+                run[0].content = run[0].content.lstrip()
+            if run and run[-1].type == "text":
+                run[-1].content = run[-1].content.rstrip()
+            if run:
+                part = Token("inline", "", 0, children=run, content="".join(c.content for c in run), level=inline.level)
+                out.extend((_copy(token), part, _copy(closing)))
+            run = []
+            if child is not None:
+                child.block, child.level = True, token.level
+                out.append(child)
+        i += 3
+    state.tokens[:] = out
+
+
+def _copy(token: Token) -> Token:
+    return Token(token.type, token.tag, token.nesting, attrs=dict(token.attrs), map=token.map, level=token.level,
+                 markup=token.markup, block=True, hidden=token.hidden)  # fmt: skip
 
 
 def _vault(env) -> Vault | None:
