@@ -11,13 +11,13 @@ from pathlib import Path, PurePosixPath
 
 from packager.book.model import Article, Asset, Book, Person
 from packager.book.slugs import slugify, unique
-from packager.content import article_pool, attribution
+from packager.content import article_pool, attribution, labels
 from packager.content.context import ArticleContext, Rendered
 from packager.content.linkmap import LinkMap, page_path
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ContentError
 from packager.project.config import Config
-from packager.project.dialect import MarkdownDialect
+from packager.project.dialect import MYST, MarkdownDialect
 from packager.project.dialect import resolve as resolve_dialect
 from packager.project.sources import SourceFile, parse_date
 
@@ -60,6 +60,7 @@ def assemble(
 
     # A root index with front matter only speaks for the book, not as an article.
     todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
+    label_index = labels.build((f.rel, f.body, f.meta) for f in todo) if dialect.name == MYST else None
     contexts = [
         ArticleContext(
             source_dir=source,
@@ -71,6 +72,8 @@ def assemble(
             assets=assets,
             diagnostics=diagnostics,
             dialect=dialect,
+            labels=label_index,
+            meta=f.meta,
         )
         for f in todo
     ]

@@ -25,7 +25,7 @@ from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
 from packager.content.urls import safe_url
-from packager.project.dialect import PYTHON_MARKDOWN, MarkdownDialect
+from packager.project.dialect import MYST, PYTHON_MARKDOWN, MarkdownDialect
 
 _FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
 
@@ -43,15 +43,19 @@ def warm_up(bodies: Iterable[str] = (), dialect: MarkdownDialect | None = None) 
 
 def render(ctx: ArticleContext, text: str) -> Rendered:
     """Turn Markdown text into a sanitised XHTML fragment for one article."""
+    labels = ctx.labels
     page = Page(
         warn=ctx.warn_at,
         locate_image=lambda src: images.locate_resource(src, ctx),
         remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
+        myst=ctx.dialect.name == MYST,
+        resolve=(lambda space, name: labels.target(ctx.rel, space, name)) if labels else (lambda space, name: None),
+        substitutions=_substitutions(ctx),
     )
     text = preprocess(xhtml.clean_text(text), page)
     if ctx.dialect.reader == PYTHON_MARKDOWN:
         text = deflists.reindent(text)
-    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text))
+    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text, {"resolve": page.resolve}))
     typography.smarten(root)
     _alerts(root)
     title = _take_leading_title(root)
@@ -75,9 +79,21 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
+def _substitutions(ctx: ArticleContext) -> dict[str, str]:
+    """MyST's {{ key }} values: the project's, then the article's front matter's."""
+    if ctx.dialect.name != MYST:
+        return {}
+    values = dict(ctx.dialect.option("substitutions", {}) or {})
+    nested = ctx.meta.get("myst")
+    own = nested.get("substitutions") if isinstance(nested, dict) else ctx.meta.get("substitutions")
+    if isinstance(own, dict):
+        values.update((str(k), v) for k, v in own.items() if isinstance(v, (str, int, float)))
+    return {k: str(v) for k, v in values.items()}
+
+
 def _take_leading_title(root) -> str | None:
     """Remove a leading '# Title' heading: the renderers print the title themselves."""
-    first = next((c for c in root if isinstance(c.tag, str)), None)
+    first = next((c for c in root if isinstance(c.tag, str) and c.get("class") != "myst-target"), None)
     if first is None or first.tag != "h1" or (root.text and root.text.strip()):
         return None
     title = _text(first)
@@ -275,6 +291,14 @@ def _resolve_links(root, ctx: ArticleContext, local_ids: dict[str, str]) -> None
                 a.set("href", "#" + target_slug)
             continue
         target_slug = ctx.links.resolve(ctx.rel, unquote(parts.path))
+        if target_slug is None and ctx.labels is not None and not parts.fragment:
+            label = ctx.labels.find(unquote(parts.path))  # MyST's [text](label)
+            target_slug = label and ctx.links.resolve("", "/" + label.rel)
+            if target_slug is not None:
+                if not _text(a):
+                    a.text = label.title
+                a.set("href", "#" + f"{target_slug}--{_id_safe(label.anchor)}")
+                continue
         if target_slug is None:
             ctx.warn(
                 f"link {href} does not point at an article in this book; the link was removed, its text kept", href

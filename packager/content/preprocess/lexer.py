@@ -18,7 +18,7 @@ _ARG = re.compile(r'\s*(?:([\w-]+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)', re.S
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}")
 _HTML_VERBATIM = re.compile(r"<(pre|code|script|style)(?=[\s>])[^>]*>", re.I)
-_MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*(?:\n|$)")
+_MYST_TARGET = re.compile(r"[ \t]*\((?P<label>[^\s()]+)\)=[ \t]*(?:\n|$)")
 _QUOTE = re.compile(r"([ \t]*)>")
 
 
@@ -55,7 +55,7 @@ class Lexer:
         """What a line can start: a fenced code block, a MyST directive or target, a new block quote."""
         target = _MYST_TARGET.match(self.text, i, end)
         if target:
-            return Token("drop", i, target.end())
+            return Token("target", i, target.end(), {"label": target.group("label")})
         match = _FENCE.match(self.text, i, end)
         if not match:
             return self._new_quote(i, end)

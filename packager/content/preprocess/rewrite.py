@@ -11,6 +11,7 @@ from packager.content.preprocess.lexer import Lexer
 from packager.content.preprocess.liquid import liquid
 from packager.content.preprocess.model import Call, Page, Token, unescape_code
 from packager.content.preprocess.myst import directive, role
+from packager.content.preprocess.myst_refs import REFERENCE_ROLES, reference
 
 _BACKSLASH_BREAK = re.compile(r"(?<!\\)\\\n(?=[ \t>]*\S)")
 _LINK_DESTINATION = re.compile(r"(?:\]\(\s*<?|\]:[ \t]*<?)$")
@@ -73,9 +74,13 @@ class Renderer:
             return unescape_code(self.fence_line(token, source))
         if token.kind == "drop":
             return ""
+        if token.kind == "target":  # MyST's (label)=: the reader's MyST plugin makes it an anchor
+            return source if self.page.myst else ""
         if token.kind == "literal":
             return token.data["text"]
         if token.kind == "role":
+            if self.page.myst and token.data["name"].lower() in REFERENCE_ROLES:
+                return reference(self, token)
             return role(token.data["name"], token.data["content"])
         if token.kind == "directive":
             return directive(self, token)
@@ -94,6 +99,13 @@ class Renderer:
 
     def sub(self, start: int, end: int) -> str:
         return self.render(Lexer(self.text).tokens(start, end))
+
+    def other(self, text: str, page: Page) -> str:
+        """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
+        renderer = Renderer(text, page)
+        out = renderer.render(Lexer(text).tokens(0, len(text)))
+        renderer.report()
+        return out
 
     def context(self, token: Token) -> tuple[str, bool, bool]:
         """(prefix, alone, in_url) for a token: where on its line it stands."""
