@@ -124,7 +124,9 @@ def _directive(r: Rewriter, token: Token) -> str:
         return block(alert(kind, title, dedent(r.sub(body_start, end), prefix)), prefix)
     if name in ("figure", "image"):
         caption = " ".join(body.split()) if name == "figure" else ""
-        return block([img(arg, options.get("alt", caption), caption)], prefix)
+        numbered = r.page.resolve("label", options["name"]) if r.page.myst and options.get("name") else None
+        shown = f"Fig. {numbered.number} {caption}" if numbered is not None and numbered.number else caption
+        return block([img(arg, options.get("alt", caption), shown)], prefix)
     if name in ("code", "code-block", "sourcecode", "code-cell"):
         language = arg.split(" ")[0]
         return block(fence(KERNEL_LANGUAGES.get(language.lower(), language), unescape_code(body)), prefix)

@@ -50,7 +50,7 @@ def reference(r: Rewriter, token: Token) -> str:
             r.line(token.start),
         )
         return md_text(text or wanted)
-    return f"[{md_text(_shown(name, text, target))}](<{target.href}>)"
+    return f"[{md_text(_shown(name, text or (wanted if name == 'term' else ''), target))}](<{target.href}>)"
 
 
 def _shown(name: str, text: str, target: Target) -> str:

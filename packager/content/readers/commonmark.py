@@ -249,12 +249,17 @@ def _mark(state, silent: bool) -> bool:
 
 
 def _myst(md: MarkdownIt) -> None:
-    """MyST's block syntax: (label)= targets, % comments, +++ breaks; {role}`text` roles."""
+    """MyST's block syntax: (label)= targets, % comments, +++ breaks, amsmath environments; {role}`text` roles."""
+    from mdit_py_plugins.amsmath import amsmath_plugin
     from mdit_py_plugins.myst_blocks import myst_block_plugin
     from mdit_py_plugins.myst_role import myst_role_plugin
 
     md.use(myst_block_plugin)
     md.use(myst_role_plugin)
+    md.use(amsmath_plugin)
+    md.add_render_rule(
+        "amsmath", lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n'
+    )
     md.add_render_rule("myst_target", _myst_target)
     md.add_render_rule("myst_block_break", lambda *_: "")  # +++ only splits a notebook into cells
     md.add_render_rule("math_block_label", _numbered_math)
