@@ -34,6 +34,7 @@ _KINDS = {
     "code-block": "code",
     "literalinclude": "code",
     "math": "equation",
+    "glue:math": "equation",
 }
 
 
@@ -91,7 +92,7 @@ def build(articles: Iterable[tuple[str, str, dict]]) -> LabelIndex:
     """The index of (path, body, front matter) articles, in book order."""
     index, counters = LabelIndex(), Counter()
     for rel, body, meta in articles:
-        lexer = Lexer(body)
+        lexer = Lexer(body, myst=True)
         tokens = lexer.tokens(0, len(body))
         title = meta.get("title")
         index.titles[rel] = title.strip() if isinstance(title, str) and title.strip() else _first_heading(body, tokens)
@@ -179,7 +180,7 @@ class _Scan:
         if name == "glossary":
             self._glossary(body_start, end)
         elif renders_markdown(name, data["fence"]):
-            self.tokens(Lexer(self.body).tokens(body_start, end))
+            self.tokens(Lexer(self.body, myst=True).tokens(body_start, end))
 
     def _glossary(self, start: int, end: int) -> None:
         for terms, _ in glossary_entries(self.body[start:end]):

@@ -40,6 +40,9 @@ def _output(r: Rewriter, token: Token, source: str) -> str:
     url = re.fullmatch(r"""(['"])(.*?)\1\s*\|\s*(relative_url|absolute_url)""", expr)
     if url:
         return url.group(2)
+    if r.page.myst:
+        r.note("myst-substitution", "MyST substitution", token.start, "{{ " + expr + " }} left as text")
+        return source
     r.note("liquid", "Liquid (Jekyll) template syntax", token.start, "{{ \u2026 }} left as text")
     return source
 

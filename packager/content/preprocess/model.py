@@ -38,7 +38,7 @@ class Page:
 class Token:
     """One piece of the source: kind says how to write it back."""
 
-    kind: str  # text | code | drop | literal | shortcode | liquid | directive | role | target
+    kind: str  # text | code | drop | literal | shortcode | liquid | directive | role | target | comment
     start: int
     end: int
     data: dict = field(default_factory=dict)

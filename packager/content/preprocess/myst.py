@@ -51,7 +51,9 @@ def directive_options(text: str, start: int, end: int) -> tuple[dict[str, str], 
         return options, yaml.end()
     option = re.compile(r"[ \t>]*:([\w-]+):[ \t]*([^\n]*)(?:\n|$)")
     while (match := option.match(text, pos, end)) is not None:
-        options[match.group(1)] = match.group(2).strip()
+        value = match.group(2).strip()
+        quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+        options[match.group(1)] = value[1:-1] if quoted else value  # MyST reads option values as YAML
         pos = match.end()
     return options, pos
 
@@ -104,7 +106,7 @@ def directive(r: Rewriter, token: Token) -> str:
     if not r.page.myst or name in ("math", "glossary"):
         return result
     options, _ = directive_options(r.text, *token.data["body"])
-    label = options.get("name", "") or (token.data["arg"] if name == "figure-md" else "")
+    label = options.get("name") or options.get("label") or (token.data["arg"] if name == "figure-md" else "")
     if not label or not result.strip():
         return result
     first, newline, rest = result.partition("\n")  # block() opens with the blank line before the block

@@ -56,9 +56,9 @@ def reference(r: Rewriter, token: Token) -> str:
 def _shown(name: str, text: str, target: Target) -> str:
     """What a reference shows, as Jupyter Book shows it."""
     number = "" if target.number is None else str(target.number)
-    if name == "numref" and number:
-        shown = text or NUMREF_FORMATS.get(target.kind, "%s")
-        return shown.replace("%s", number).replace("{number}", number).replace("{name}", target.title)
+    if name == "numref":  # a section has no number in a book whose chapters are not numbered: its title stands in
+        shown = text or (NUMREF_FORMATS.get(target.kind, "%s") if number else "%s")
+        return shown.replace("%s", number or target.title).replace("{number}", number).replace("{name}", target.title)
     if name == "eq":
         return text or (f"({number})" if number else target.title)
     return text or target.title

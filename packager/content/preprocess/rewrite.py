@@ -74,6 +74,8 @@ class Renderer:
             return unescape_code(self.fence_line(token, source))
         if token.kind == "drop":
             return ""
+        if token.kind == "comment":  # MyST's % comment: the reader's MyST plugin leaves it out
+            return source
         if token.kind == "target":  # MyST's (label)=: the reader's MyST plugin makes it an anchor
             return source if self.page.myst else ""
         if token.kind == "literal":
@@ -98,12 +100,12 @@ class Renderer:
         return token.data["prefix"] + token.data["fence"] + language + newline + rest
 
     def sub(self, start: int, end: int) -> str:
-        return self.render(Lexer(self.text).tokens(start, end))
+        return self.render(Lexer(self.text, self.page.myst).tokens(start, end))
 
     def other(self, text: str, page: Page) -> str:
         """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
         renderer = Renderer(text, page)
-        out = renderer.render(Lexer(text).tokens(0, len(text)))
+        out = renderer.render(Lexer(text, page.myst).tokens(0, len(text)))
         renderer.report()
         return out
 
