@@ -47,7 +47,7 @@ def links(root) -> list[tuple[str, str]]:
 def test_every_reference_lands_on_an_id_of_the_book(book):
     all_ids = {a.slug for a in book[0].articles}.union(*(a.ids for a in book[0].articles))
     internal = [href for a in book[0].articles for _, href in links(tree(book, a.source)) if href.startswith("#")]
-    assert len(internal) == 17  # 9 in the introduction, 3 in hexagons, 5 in words
+    assert len(internal) == 19  # 9 in the introduction, 3 in hexagons, 7 in words
     assert [href for href in internal if href[1:] not in all_ids] == []
     assert [w for w in book[1].warnings if w.kind == "links to anchors not in the book"] == []
 
@@ -70,6 +70,8 @@ def test_references_show_what_jupyter_book_shows(book):
         ("a piece", "#words--term-tiling-piece"),
         ("Fig. 1", "#shapes-hexagons--fig-hexagon"),
         ("Hexagons", "#shapes-hexagons"),
+        ("Fig. 2", "#words--fig-square"),
+        ("Fig. 1", "#shapes-hexagons--fig-hexagon"),
     ]
 
 
@@ -79,6 +81,8 @@ def test_targets_are_anchors_where_they_stand(book):
     assert [el.get("id") for el in anchors] == ["shapes-hexagons--hexagons-heading", "shapes-hexagons--fig-hexagon"]
     assert [el.getnext().tag for el in anchors] == [XHTML + "h2", XHTML + "figure"]
     assert root.findtext(f".//{XHTML}figcaption") == "Fig. 1 Six sides and no gaps."
+    named_by_a_target = tree(book, "words.md").findtext(f".//{XHTML}figcaption")
+    assert named_by_a_target == "Fig. 2 A square cell, named by the target above it."
 
 
 def test_a_dangling_reference_keeps_its_text_with_one_warning(book):

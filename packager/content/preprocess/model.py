@@ -94,6 +94,10 @@ class Rewriter(Protocol):
         """(prefix, alone, in_url) for a token: where on its line it stands."""
         ...
 
+    def label_before(self, token: Token) -> str:
+        """The MyST (label)= target that stands just before token, or ''."""
+        ...
+
     def other(self, text: str, page: Page) -> str:
         """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
         ...

@@ -126,7 +126,8 @@ def _directive(r: Rewriter, token: Token) -> str:
         return block(alert(kind, title, dedent(r.sub(body_start, end), prefix)), prefix)
     if name in ("figure", "image"):
         caption = " ".join(body.split()) if name == "figure" else ""
-        numbered = r.page.resolve("label", options["name"]) if r.page.myst and options.get("name") else None
+        label = options.get("name") or r.label_before(token)
+        numbered = r.page.resolve("label", label) if r.page.myst and label else None
         shown = f"Fig. {numbered.number} {caption}" if numbered is not None and numbered.number else caption
         return block([img(arg, options.get("alt", caption), shown)], prefix)
     if name in ("code", "code-block", "sourcecode", "code-cell"):

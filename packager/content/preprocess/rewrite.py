@@ -34,6 +34,7 @@ class Renderer:
         self.text = text
         self.page = page
         self.uses: dict[str, _Uses] = {}
+        self.targets: dict[int, str] = {}  # where each (label)= target written so far ends -> its label
 
     def line(self, offset: int) -> int:
         return self.text.count("\n", 0, offset)
@@ -77,6 +78,7 @@ class Renderer:
         if token.kind == "comment":  # MyST's % comment: the reader's MyST plugin leaves it out
             return source
         if token.kind == "target":  # MyST's (label)=: the reader's MyST plugin makes it an anchor
+            self.targets[token.end] = token.data["label"]
             return source if self.page.myst else ""
         if token.kind == "literal":
             return token.data["text"]
@@ -101,6 +103,13 @@ class Renderer:
 
     def sub(self, start: int, end: int) -> str:
         return self.render(Lexer(self.text, self.page.myst).tokens(start, end))
+
+    def label_before(self, token: Token) -> str:
+        """The MyST (label)= target that stands just before token, or ''."""
+        end = token.start
+        while end > 0 and self.text[end - 1] in " \t\n":
+            end -= 1
+        return self.targets.get(end, "") or self.targets.get(end + 1, "")
 
     def other(self, text: str, page: Page) -> str:
         """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
