@@ -170,3 +170,12 @@ def test_macros_and_substitutions_come_from_the_project(tmp_path):
     chosen = dialect.resolve(source, config.load(source), diagnostics)
     assert chosen.option("macros") == {}
     assert [(w.path, w.line, w.kind) for w in diagnostics.warnings] == [("_config.yml", 3, "MyST settings not read")]
+
+
+def test_a_label_defined_twice_is_reported_where_it_is_defined_again(tmp_path):
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: a\n")
+    (tmp_path / "a.md").write_text("# A\n\n(twice)=\n## First\n\nSee {ref}`twice`.\n")
+    (tmp_path / "b.md").write_text("# B\n\n```{math}\n:label: twice\nx\n```\n")
+    built, diagnostics = build(tmp_path)
+    assert [(w.path, w.line, w.kind) for w in diagnostics.warnings] == [("b.md", 3, "duplicate MyST labels")]
+    assert 'href="#a--twice">First</a>' in built.articles[0].html

@@ -61,6 +61,14 @@ def assemble(
     # A root index with front matter only speaks for the book, not as an article.
     todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
     label_index = labels.build((f.rel, f.body, f.meta) for f in todo) if dialect.name == MYST else None
+    lines = {f.rel: f.body_line for f in todo}
+    for rel, line, label, first in label_index.duplicates if label_index else ():
+        diagnostics.warn(
+            rel,
+            f"MyST label {label!r} is defined again (first in {first}); references to it go to the first",
+            lines[rel] + line,
+            kind="duplicate MyST labels",
+        )
     contexts = [
         ArticleContext(
             source_dir=source,

@@ -56,6 +56,7 @@ class LabelIndex:
     labels: dict[str, Label] = field(default_factory=dict)  # by label, lower-cased (Sphinx's labels ignore case)
     terms: dict[str, Label] = field(default_factory=dict)  # by term, lower-cased
     titles: dict[str, str] = field(default_factory=dict)  # article path -> its title
+    duplicates: list[tuple[str, int, str, str]] = field(default_factory=list)  # (path, body line, label, first path)
 
     def find(self, name: str) -> Label | None:
         """The label of that name, if the book has it."""
@@ -121,12 +122,12 @@ class _Scan:
 
     def __init__(self, index: LabelIndex, counters: Counter, rel: str, body: str):
         self.index, self.counters, self.rel, self.body = index, counters, rel, body
-        self.pending: list[str] = []  # targets waiting for what they name
+        self.pending: list[tuple[str, int]] = []  # targets waiting for what they name, with where they are
 
     def tokens(self, tokens: list[Token]) -> None:
         for token in tokens:
             if token.kind == "target":
-                self.pending.append(token.data["label"])
+                self.pending.append((token.data["label"], token.start))
             elif token.kind == "text":
                 self._text(token)
             elif token.kind == "directive":
@@ -135,10 +136,12 @@ class _Scan:
                 self._name("target", "")
         self._name("target", "")
 
-    def _add(self, label: str, kind: str, title: str, number: int | None) -> None:
-        self.index.labels.setdefault(label.lower(), Label(self.rel, label, kind, title or label, number))
+    def _add(self, label: str, offset: int, kind: str, title: str, number: int | None) -> None:
+        first = self.index.labels.setdefault(label.lower(), Label(self.rel, label, kind, title or label, number))
+        if first.rel != self.rel or first.anchor != label or first.kind != kind or first.number != number:
+            self.index.duplicates.append((self.rel, self.body.count("\n", 0, offset), label, first.rel))
 
-    def _name(self, kind: str, title: str, labels: Iterable[str] = ()) -> None:
+    def _name(self, kind: str, title: str, labels: Iterable[tuple[str, int]] = ()) -> None:
         """Give the pending targets (and labels) what follows them; labelled figures and the like get a number."""
         labels = [*self.pending, *labels]
         self.pending = []
@@ -148,26 +151,28 @@ class _Scan:
         if kind in ("figure", "table", "code", "equation"):
             self.counters[kind] += 1
             number = self.counters[kind]
-        for label in labels:
-            self._add(label, kind, title, number)
+        for label, offset in labels:
+            self._add(label, offset, kind, title, number)
 
     def _text(self, token: Token) -> None:
+        offset = token.start
         for line in self.body[token.start : token.end].split("\n"):
             if self.pending and line.strip():
                 heading = _HEADING.match(line)
                 self._name("section" if heading else "target", _plain(heading.group("title")) if heading else "")
             maths = _LABELLED_MATHS.match(line)
             if maths:
-                self._name("equation", "", [maths.group("label")])
+                self._name("equation", "", [(maths.group("label"), offset)])
+            offset += len(line) + 1
 
     def _directive(self, token: Token) -> None:
         data = token.data
         name, (start, end) = data["name"].lower(), data["body"]
         options, body_start = directive_options(self.body, start, end)
         kind = _KINDS.get(name, "target")
-        labels = [options[key] for key in ("name", "label") if options.get(key)]
+        labels = [(options[key], token.start) for key in ("name", "label") if options.get(key)]
         if name == "figure-md" and data["arg"]:
-            labels.append(data["arg"])
+            labels.append((data["arg"], token.start))
         if kind == "code" and not options.get("caption"):
             kind = "target"  # Sphinx numbers captioned code only
         if kind == "equation" and not (labels or self.pending):

@@ -10,6 +10,7 @@ import re
 
 from packager.content.preprocess.emit import alert, block, code_span, dedent, fence, img, md_text
 from packager.content.preprocess.model import Rewriter, Token, unescape_code
+from packager.content.preprocess.myst_refs import glossary
 
 ADMONITIONS = {
     "note": "note",
@@ -134,7 +135,7 @@ def _directive(r: Rewriter, token: Token) -> str:
         language = arg.split(" ")[0]
         return block(fence(KERNEL_LANGUAGES.get(language.lower(), language), unescape_code(body)), prefix)
     if name == "math" and r.page.myst:
-        return block(display_math(r, body, options.get("label", ""), token.start), prefix)
+        return block(display_math(r, body, options.get("label", "")), prefix)
     if name in ("math", "mermaid"):
         return block(fence(name, body), prefix)
     if r.page.myst and name == "example":  # sphinx_examples: the source, then what it makes
@@ -145,8 +146,6 @@ def _directive(r: Rewriter, token: Token) -> str:
     if r.page.myst and name in ("tab-set", "tab-item", "tab", "dropdown"):
         return _layout(r, name, arg, prefix, body_start, end)
     if r.page.myst and name == "glossary":
-        from packager.content.preprocess.myst_refs import glossary
-
         return block(glossary(r, body_start, end, prefix), prefix)
     what = f"MyST directive {{{name}}}"
     if name in ("toctree", "tableofcontents", "contents"):
@@ -159,7 +158,7 @@ def _directive(r: Rewriter, token: Token) -> str:
     return block(fence("", unescape_code(dedent(source, prefix))), prefix)
 
 
-def display_math(r: Rewriter, tex: str, label: str, offset: int) -> list[str]:
+def display_math(r: Rewriter, tex: str, label: str) -> list[str]:
     """Display maths in the shape the maths stage reads: numbered, with its label as id, when labelled."""
     lines = [line for line in tex.strip("\n").split("\n") if line.strip()]  # a blank line would end the HTML block
     tex = html.escape("\n".join(lines), quote=False)

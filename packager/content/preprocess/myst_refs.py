@@ -98,5 +98,8 @@ def glossary(r: Rewriter, start: int, end: int, prefix: str) -> list[str]:
         while definition and not r.text[start + definition[-1][0] : start + definition[-1][1]].strip():
             definition.pop()
         inner = dedent(r.sub(start + definition[0][0], start + definition[-1][1]), prefix) if definition else ""
+        if not definition:  # a term without its definition: its anchors stay, in a paragraph of its own
+            lines += ["<br />".join(shown), ""]
+            continue
         lines += ["<br />".join(shown), *(("  " if i else ": ") + line for i, line in enumerate(inner.split("\n"))), ""]
     return [line.rstrip() for line in lines]
