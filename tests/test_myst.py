@@ -131,11 +131,14 @@ def test_tabs_are_titled_sections_and_a_dropdown_is_an_open_admonition(book):
     assert "least wax" in "".join(box.itertext())
 
 
-def test_code_cells_are_code_in_their_kernels_language(book):
+def test_code_cells_are_code_in_their_kernels_language_unless_removed(book):
     root = tree(book, "shapes/hexagons.md")
-    code = root.findall(f".//{XHTML}pre/{XHTML}code")[-1]
-    assert "".join(code.itertext()).strip() == 'print("six sides")'
-    assert code.find(XHTML + "span").get("class") == "nb"  # Pygments' Python lexer read it
+    named, unnamed = root.findall(f".//{XHTML}pre/{XHTML}code")
+    assert "".join(named.itertext()).strip() == 'print("six sides")'
+    assert named.find(XHTML + "span").get("class") == "nb"  # ipython3: Pygments' Python lexer read it
+    assert "".join(unnamed.itertext()).strip() == "sides = 6"
+    assert unnamed.find(XHTML + "span").get("class") == "n"  # the kernelspec's language, python
+    assert "only its output would show" not in "".join(root.itertext())  # remove-input: nothing to show
 
 
 def test_comments_breaks_and_substitutions_in_myst(book):

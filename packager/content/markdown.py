@@ -51,6 +51,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         myst=ctx.dialect.name == MYST,
         resolve=(lambda space, name: labels.target(ctx.rel, space, name)) if labels else (lambda space, name: None),
         substitutions=_substitutions(ctx),
+        kernel_language=_kernel_language(ctx.meta),
     )
     text = preprocess(xhtml.clean_text(text), page)
     if ctx.dialect.reader == PYTHON_MARKDOWN:
@@ -77,6 +78,13 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
 
 def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
+
+
+def _kernel_language(meta: dict) -> str:
+    """The language of a MyST notebook's kernel, from its jupytext front matter."""
+    kernel = meta.get("kernelspec")
+    language = kernel.get("language") if isinstance(kernel, dict) else None
+    return language if isinstance(language, str) else ""
 
 
 def _substitutions(ctx: ArticleContext) -> dict[str, str]:

@@ -32,6 +32,7 @@ class Page:
     myst: bool = False  # the article is MyST: targets, references, % comments and substitutions are read
     resolve: Callable[[str, str], Target | None] = lambda space, name: None  # space: label | doc | term
     substitutions: dict[str, str] = field(default_factory=dict)  # MyST {{ key }} values
+    kernel_language: str = ""  # a MyST notebook's language (its kernelspec's), for code cells that name none
 
 
 @dataclass

@@ -66,6 +66,8 @@ MARKDOWN_BODIES = (
 #: Directives whose body is code or TeX, kept as it is.
 CODE_BODIES = {"code", "code-block", "sourcecode", "code-cell", "math", "mermaid"}
 #: The languages of Jupyter kernels, as the highlighter knows them.
+#: Cell tags with which Jupyter Book shows no code (only the outputs, which a book without execution has not).
+_REMOVED = {"remove-input", "remove-cell"}
 KERNEL_LANGUAGES = {"ipython3": "python", "ipython": "python", "python3": "python", "ir": "r"}
 
 
@@ -131,8 +133,11 @@ def _directive(r: Rewriter, token: Token) -> str:
         numbered = r.page.resolve("label", label) if r.page.myst and label else None
         shown = f"Fig. {numbered.number} {caption}" if numbered is not None and numbered.number else caption
         return block([img(arg, options.get("alt", caption), shown)], prefix)
+    tags = {tag.strip(" '\"") for tag in options.get("tags", "").strip("[]").split(",")}
+    if name == "code-cell" and r.page.myst and _REMOVED & tags:
+        return block([], prefix)  # Jupyter Book shows only the outputs of these cells, and there are none
     if name in ("code", "code-block", "sourcecode", "code-cell"):
-        language = arg.split(" ")[0]
+        language = arg.split(" ")[0] or (r.page.kernel_language if name == "code-cell" else "")
         return block(fence(KERNEL_LANGUAGES.get(language.lower(), language), unescape_code(body)), prefix)
     if name == "math" and r.page.myst:
         return block(display_math(r, body, options.get("label", "")), prefix)
