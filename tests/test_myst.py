@@ -47,7 +47,7 @@ def links(root) -> list[tuple[str, str]]:
 def test_every_reference_lands_on_an_id_of_the_book(book):
     all_ids = {a.slug for a in book[0].articles}.union(*(a.ids for a in book[0].articles))
     internal = [href for a in book[0].articles for _, href in links(tree(book, a.source)) if href.startswith("#")]
-    assert len(internal) == 19  # 9 in the introduction, 3 in hexagons, 7 in words
+    assert len(internal) == 20  # 9 in the introduction, 3 in hexagons, 8 in words
     assert [href for href in internal if href[1:] not in all_ids] == []
     assert [w for w in book[1].warnings if w.kind == "links to anchors not in the book"] == []
 
@@ -72,6 +72,7 @@ def test_references_show_what_jupyter_book_shows(book):
         ("Hexagons", "#shapes-hexagons"),
         ("Fig. 2", "#words--fig-square"),
         ("Fig. 1", "#shapes-hexagons--fig-hexagon"),
+        ("Figure 1: Six sides and no gaps.", "#shapes-hexagons--fig-hexagon"),
     ]
 
 
@@ -120,6 +121,8 @@ def test_labelled_maths_is_numbered_in_the_shape_the_maths_stage_reads(book):
         ("shapes-hexagons--eq-perimeter", "(2)"),
     ]
     assert blocks[0].find(XHTML + "span").tail == "\\[A = \\frac{3\\sqrt{3}}{2} s^2\\]"
+    inline = [el.text for el in tree(book, "words.md").iter(XHTML + "span") if el.get("class") == "math"]
+    assert inline == ["\\(s \\cdot 6\\)"]  # the {math} role
 
 
 def test_tabs_are_titled_sections_and_a_dropdown_is_an_open_admonition(book):

@@ -163,6 +163,12 @@ def _directive(r: Rewriter, token: Token) -> str:
     return block(fence("", unescape_code(dedent(source, prefix))), prefix)
 
 
+def inline_math(tex: str) -> str:
+    """MyST's {math}`TeX` role: $TeX$, which the reader's dollar maths keeps whole (a '$' inside: code)."""
+    tex = " ".join(tex.split())
+    return f"${tex}$" if tex and "$" not in tex else code_span(tex)
+
+
 def display_math(r: Rewriter, tex: str, label: str) -> list[str]:
     """Display maths in the shape the maths stage reads: numbered, with its label as id, when labelled."""
     lines = [line for line in tex.strip("\n").split("\n") if line.strip()]  # a blank line would end the HTML block

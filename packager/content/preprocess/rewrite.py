@@ -10,7 +10,7 @@ from packager.content.preprocess.hugo import SHORTCODES
 from packager.content.preprocess.lexer import Lexer
 from packager.content.preprocess.liquid import liquid
 from packager.content.preprocess.model import Call, Page, Token, unescape_code
-from packager.content.preprocess.myst import directive, role
+from packager.content.preprocess.myst import directive, inline_math, role
 from packager.content.preprocess.myst_refs import REFERENCE_ROLES, reference
 
 _BACKSLASH_BREAK = re.compile(r"(?<!\\)\\\n(?=[ \t>]*\S)")
@@ -85,6 +85,8 @@ class Renderer:
         if token.kind == "role":
             if self.page.myst and token.data["name"].lower() in REFERENCE_ROLES:
                 return reference(self, token)
+            if self.page.myst and token.data["name"].lower() == "math":
+                return inline_math(token.data["content"])
             return role(token.data["name"], token.data["content"])
         if token.kind == "directive":
             return directive(self, token)
