@@ -256,10 +256,11 @@ def _myst(md: MarkdownIt) -> None:
 
     md.use(myst_block_plugin)
     md.use(myst_role_plugin)
-    md.use(amsmath_plugin)
-    md.add_render_rule(
-        "amsmath", lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n'
-    )
+    if "amsmath" not in md.block.ruler.get_all_rules():  # a reader with maths has it already
+        md.use(amsmath_plugin)
+        md.add_render_rule(
+            "amsmath", lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n'
+        )
     md.add_render_rule("myst_target", _myst_target)
     md.add_render_rule("myst_block_break", lambda *_: "")  # +++ only splits a notebook into cells
     md.add_render_rule("math_block_label", _numbered_math)
