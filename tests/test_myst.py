@@ -19,6 +19,9 @@ from packager.content.assemble import assemble
 from packager.diagnostics import Diagnostics
 from packager.project import config, dialect, sources
 
+from conftest import book_file, build_into
+from validators import epubcheck_problems
+
 CASE = Path(__file__).parent / "cases" / "myst" / "cross-references"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
@@ -198,3 +201,8 @@ def test_a_label_defined_twice_is_reported_where_it_is_defined_again(tmp_path):
     built, diagnostics = build(tmp_path)
     assert [(w.path, w.line, w.kind) for w in diagnostics.warnings] == [("b.md", 3, "duplicate MyST labels")]
     assert 'href="#a--twice">First</a>' in built.articles[0].html
+
+
+def test_the_fixture_book_is_a_valid_epub(tmp_path):
+    result = build_into(CASE, tmp_path / "dist", formats=("epub",))
+    assert epubcheck_problems(book_file(result, ".epub")) == []
