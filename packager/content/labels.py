@@ -59,11 +59,11 @@ class LabelIndex:
     duplicates: list[tuple[str, int, str, str]] = field(default_factory=list)  # (path, body line, label, first path)
 
     def find(self, name: str) -> Label | None:
-        """The label of that name, if the book has it."""
+        """Find the label of that name, if the book has it."""
         return self.labels.get(name.strip().lower())
 
     def target(self, from_rel: str, space: str, name: str) -> Target | None:
-        """Where a reference from the article from_rel lands: space is 'label', 'term' or 'doc'."""
+        """Say where a reference from the article from_rel lands: space is 'label', 'term' or 'doc'."""
         if space == "doc":
             rel = self._document(from_rel, name)
             return None if rel is None else Target(_href(from_rel, rel, ""), self.titles[rel], "document")
@@ -90,7 +90,7 @@ def _href(from_rel: str, rel: str, anchor: str) -> str:
 
 
 def build(articles: Iterable[tuple[str, str, dict]]) -> LabelIndex:
-    """The index of (path, body, front matter) articles, in book order."""
+    """Index the labels of (path, body, front matter) articles, in book order."""
     index, counters = LabelIndex(), Counter()
     for rel, body, meta in articles:
         lexer = Lexer(body, myst=True)
@@ -112,7 +112,7 @@ def _first_heading(body: str, tokens: list[Token]) -> str:
 
 
 def _plain(title: str) -> str:
-    """A heading's Markdown as the plain text a reference shows."""
+    """Turn a heading's Markdown into the plain text a reference shows."""
     title = _HEADING_ATTRIBUTES.sub("", title)
     return " ".join(term_text(title).replace("*", "").split())
 

@@ -81,14 +81,14 @@ def _text(el) -> str:
 
 
 def _kernel_language(meta: dict) -> str:
-    """The language of a MyST notebook's kernel, from its jupytext front matter."""
+    """Read the language of a MyST notebook's kernel from its jupytext front matter."""
     kernel = meta.get("kernelspec")
     language = kernel.get("language") if isinstance(kernel, dict) else None
     return language if isinstance(language, str) else ""
 
 
 def _substitutions(ctx: ArticleContext) -> dict[str, str]:
-    """MyST's {{ key }} values: the project's, then the article's front matter's."""
+    """Gather MyST's {{ key }} values: the project's, then the article's front matter's."""
     if ctx.dialect.name != MYST:
         return {}
     values = dict(ctx.dialect.option("substitutions", {}) or {})

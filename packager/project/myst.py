@@ -20,7 +20,7 @@ NOT_READ = "MyST settings not read"
 
 
 def project_options(source: Path, diagnostics: Diagnostics) -> tuple[tuple[str, object], ...]:
-    """The dialect options a MyST project sets: ("macros", {name: replacement | [replacement, nargs]}), ("substitutions", {…})."""
+    """Read the dialect options a MyST project sets: ("macros", {name: replacement | [replacement, nargs]}), ("substitutions", {…})."""
     macros: dict[str, object] = {}
     substitutions: dict[str, str] = {}
     for name in CONFIG_FILES:
@@ -60,7 +60,7 @@ def _get(settings, *keys) -> dict:
 
 
 def _macros(found: dict) -> dict[str, object]:
-    """MathJax's and mystmd's macro forms as name -> replacement or [replacement, nargs]."""
+    """Read MathJax's and mystmd's macro forms as name -> replacement or [replacement, nargs]."""
     macros: dict[str, object] = {}
     for name, value in found.items():
         name = str(name).lstrip("\\")

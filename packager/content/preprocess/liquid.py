@@ -48,7 +48,7 @@ def _output(r: Rewriter, token: Token, source: str) -> str:
 
 
 def _substitute(r: Rewriter, token: Token, key: str) -> str:
-    """A MyST substitution's value, its own syntax handled (never itself again), its warnings at the use."""
+    """Write a MyST substitution's value, its own syntax handled (never itself again), its warnings at the use."""
     value = r.page.substitutions[key]
     line = r.line(token.start)
     others = {k: v for k, v in r.page.substitutions.items() if k != key}

@@ -96,11 +96,11 @@ class Rewriter(Protocol):
         ...
 
     def label_before(self, token: Token) -> str:
-        """The MyST (label)= target that stands just before token, or ''."""
+        """Name the MyST (label)= target that stands just before token, or ''."""
         ...
 
     def other(self, text: str, page: Page) -> str:
-        """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
+        """Handle the template syntax of another text (a MyST substitution's value), reporting to page."""
         ...
 
     def cannot_run(self, call: Call, mode: str = "") -> str:

@@ -72,7 +72,7 @@ KERNEL_LANGUAGES = {"ipython3": "python", "ipython": "python", "python3": "pytho
 
 
 def renders_markdown(name: str, fence: str) -> bool:
-    """Whether the book shows a directive's body as Markdown (and so its targets and references count)."""
+    """Tell whether the book shows a directive's body as Markdown (so its targets and references count)."""
     name = name.lower()
     if name in MARKDOWN_BODIES:
         return True
@@ -164,13 +164,13 @@ def _directive(r: Rewriter, token: Token) -> str:
 
 
 def inline_math(tex: str) -> str:
-    """MyST's {math}`TeX` role: $TeX$, which the reader's dollar maths keeps whole (a '$' inside: code)."""
+    """Write MyST's {math}`TeX` role as $TeX$, which the reader's dollar maths keeps whole (a '$' inside: code)."""
     tex = " ".join(tex.split())
     return f"${tex}$" if tex and "$" not in tex else code_span(tex)
 
 
 def display_math(r: Rewriter, tex: str, label: str) -> list[str]:
-    """Display maths in the shape the maths stage reads: numbered, with its label as id, when labelled."""
+    """Write display maths in the shape the maths stage reads: numbered, its label as id, when labelled."""
     lines = [line for line in tex.strip("\n").split("\n") if line.strip()]  # a blank line would end the HTML block
     tex = html.escape("\n".join(lines), quote=False)
     if not label:
@@ -181,7 +181,7 @@ def display_math(r: Rewriter, tex: str, label: str) -> list[str]:
 
 
 def _layout(r: Rewriter, name: str, arg: str, prefix: str, start: int, end: int) -> str:
-    """Tabs become titled sections (as pymdownx.tabbed's do in a book); a dropdown, an open admonition."""
+    """Make tabs titled sections (as pymdownx.tabbed's are in a book) and a dropdown an open admonition."""
     inner = dedent(r.sub(start, end), prefix)
     if name == "dropdown":
         return block(alert("note", md_text(arg) if arg else "", inner), prefix)

@@ -22,23 +22,23 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def split_titled(content: str) -> tuple[str, str]:
-    """A role's 'text <target>' as (text, target); a bare 'target' as ('', target)."""
+    """Split a role's 'text <target>' into (text, target); a bare 'target' into ('', target)."""
     titled = _TITLED.fullmatch(content)
     return (titled.group(1), titled.group(2).strip()) if titled else ("", content.strip())
 
 
 def term_text(line: str) -> str:
-    """A glossary term line as plain text: '[MyST](https://…)' -> 'MyST'."""
+    """Read a glossary term line as plain text: '[MyST](https://…)' -> 'MyST'."""
     return " ".join(_LINK.sub(r"\1", line).replace("`", "").split())
 
 
 def term_id(term: str) -> str:
-    """The id of a glossary term, as Sphinx makes it: 'term-' and the term in lower case, dashed."""
+    """Make the id of a glossary term as Sphinx does: 'term-' and the term in lower case, dashed."""
     return "term-" + (re.sub(r"[^\w]+", "-", term.lower()).strip("-") or "x")
 
 
 def reference(r: Rewriter, token: Token) -> str:
-    """One {ref}, {numref}, {doc}, {eq} or {term} as a Markdown link, or its text when its target is not in the book."""
+    """Write a {ref}, {numref}, {doc}, {eq} or {term} as a Markdown link, or its text when its target is not in the book."""
     name, content = token.data["name"].lower(), token.data["content"]
     text, wanted = split_titled(content)
     space = name if name in ("doc", "term") else "label"
@@ -54,7 +54,7 @@ def reference(r: Rewriter, token: Token) -> str:
 
 
 def _shown(name: str, text: str, target: Target) -> str:
-    """What a reference shows, as Jupyter Book shows it."""
+    """Choose what a reference shows, as Jupyter Book shows it."""
     number = "" if target.number is None else str(target.number)
     if name == "numref":  # a section has no number in a book whose chapters are not numbered: its title stands in
         shown = text or (NUMREF_FORMATS.get(target.kind, "%s") if number else "%s")
@@ -65,7 +65,7 @@ def _shown(name: str, text: str, target: Target) -> str:
 
 
 def glossary_entries(body: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
-    """A glossary body's entries: (term lines, definition lines), each line as (start, end) within body."""
+    """Cut a glossary body into entries: (term lines, definition lines), each line as (start, end) in body."""
     entries: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
     pos, base = 0, None
     for line in body.split("\n"):
@@ -87,7 +87,7 @@ def glossary_entries(body: str) -> list[tuple[list[tuple[int, int]], list[tuple[
 
 
 def glossary(r: Rewriter, start: int, end: int, prefix: str) -> list[str]:
-    """A {glossary} as a definition list whose terms carry the ids {term} links reach."""
+    """Write a {glossary} as a definition list whose terms carry the ids {term} links reach."""
     lines: list[str] = []
     for terms, definition in glossary_entries(r.text[start:end]):
         shown = []

@@ -107,14 +107,14 @@ class Renderer:
         return self.render(Lexer(self.text, self.page.myst).tokens(start, end))
 
     def label_before(self, token: Token) -> str:
-        """The MyST (label)= target that stands just before token, or ''."""
+        """Name the MyST (label)= target that stands just before token, or ''."""
         end = token.start
         while end > 0 and self.text[end - 1] in " \t\n":
             end -= 1
         return self.targets.get(end, "") or self.targets.get(end + 1, "")
 
     def other(self, text: str, page: Page) -> str:
-        """Another text (a MyST substitution's value) with its template syntax handled, reported to page."""
+        """Handle the template syntax of another text (a MyST substitution's value), reporting to page."""
         renderer = Renderer(text, page)
         out = renderer.render(Lexer(text, page.myst).tokens(0, len(text)))
         renderer.report()

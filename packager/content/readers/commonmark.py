@@ -249,7 +249,7 @@ def _mark(state, silent: bool) -> bool:
 
 
 def _myst(md: MarkdownIt) -> None:
-    """MyST's block syntax: (label)= targets, % comments, +++ breaks, amsmath environments; {role}`text` roles."""
+    """Read MyST's block syntax: (label)= targets, % comments, +++ breaks, amsmath environments; {role}`text` roles."""
     from mdit_py_plugins.amsmath import amsmath_plugin
     from mdit_py_plugins.myst_blocks import myst_block_plugin
     from mdit_py_plugins.myst_role import myst_role_plugin
@@ -268,7 +268,7 @@ def _myst(md: MarkdownIt) -> None:
 
 
 def _link_titles(state) -> None:
-    """[](label): a link to a MyST label with no text shows the label's title (env's resolve knows it)."""
+    """Give [](label), a link to a MyST label with no text, the label's title (env's resolve knows it)."""
     resolve = (state.env or {}).get("resolve")
     if resolve is None:
         return
@@ -286,12 +286,12 @@ def _link_titles(state) -> None:
 
 
 def _myst_target(self, tokens, idx, options, env) -> str:
-    """A (label)= target: an empty anchor where it stands, which {ref} and [text](label) links reach."""
+    """Write a (label)= target as an empty anchor where it stands, which {ref} and [text](label) links reach."""
     return f'<div class="myst-target" id="{html.escape(tokens[idx].content, quote=True)}"></div>\n'
 
 
 def _numbered_math(self, tokens, idx, options, env) -> str:
-    """$$ … $$ (label): display maths with its label as id and its number in the book (env's resolve)."""
+    """Write $$ … $$ (label) as display maths with its label as id and its number in the book (env's resolve)."""
     token, resolve = tokens[idx], (env or {}).get("resolve")
     target = resolve("label", token.info) if resolve else None
     number = f'<span class="eqno">({target.number})</span>' if target is not None and target.number else ""
