@@ -11,14 +11,14 @@ from pathlib import Path, PurePosixPath
 
 from packager.book.model import Article, Asset, Book, Person
 from packager.book.slugs import slugify, unique
-from packager.content import article_pool, attribution
+from packager.content import article_pool, attribution, labels
 from packager.content.context import ArticleContext, Rendered
 from packager.content.linkmap import LinkMap, page_path
 from packager.content.vault import VaultIndex
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ContentError
 from packager.project.config import Config
-from packager.project.dialect import OBSIDIAN, MarkdownDialect
+from packager.project.dialect import MYST, OBSIDIAN, MarkdownDialect
 from packager.project.dialect import resolve as resolve_dialect
 from packager.project.sources import SourceFile, parse_date, readable_files
 
@@ -62,6 +62,15 @@ def assemble(
 
     # A root index with front matter only speaks for the book, not as an article.
     todo = [f for f in files if not (f.is_root_index and not f.body.strip())]
+    label_index = labels.build((f.rel, f.body, f.meta) for f in todo) if dialect.name == MYST else None
+    lines = {f.rel: f.body_line for f in todo}
+    for rel, line, label, first in label_index.duplicates if label_index else ():
+        diagnostics.warn(
+            rel,
+            f"MyST label {label!r} is defined again (first in {first}); references to it go to the first",
+            lines[rel] + line,
+            kind="duplicate MyST labels",
+        )
     contexts = [
         ArticleContext(
             source_dir=source,
@@ -74,6 +83,8 @@ def assemble(
             diagnostics=diagnostics,
             dialect=dialect,
             vault=vault,
+            labels=label_index,
+            meta=f.meta,
         )
         for f in todo
     ]

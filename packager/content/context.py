@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packager.book.model import Asset, Heading
+from packager.content.labels import LabelIndex
 from packager.content.linkmap import LinkMap
 from packager.diagnostics import Diagnostics
 from packager.project.dialect import MarkdownDialect
@@ -41,6 +42,8 @@ class ArticleContext:
     known_lines: dict[str, int] = field(default_factory=dict)  # needle -> body line, where preprocessing knows
     dialect: MarkdownDialect = field(default_factory=MarkdownDialect)  # which reader reads the body
     vault: VaultIndex | None = None  # an Obsidian vault's notes and files, by the names wikilinks use
+    labels: LabelIndex | None = None  # the book's MyST labels (MyST dialect only), built before rendering
+    meta: dict = field(default_factory=dict)  # the article's front matter
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""

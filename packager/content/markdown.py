@@ -27,7 +27,7 @@ from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
 from packager.content.urls import safe_url
 from packager.content.vault import ArticleVault
-from packager.project.dialect import OBSIDIAN, PYTHON_MARKDOWN, MarkdownDialect
+from packager.project.dialect import MYST, OBSIDIAN, PYTHON_MARKDOWN, MarkdownDialect
 
 _FENCE_LANGUAGE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([\w+#.-]+)", re.M)
 
@@ -45,10 +45,15 @@ def warm_up(bodies: Iterable[str] = (), dialect: MarkdownDialect | None = None) 
 
 def render(ctx: ArticleContext, text: str) -> Rendered:
     """Turn Markdown text into a sanitised XHTML fragment for one article."""
+    labels = ctx.labels
     page = Page(
         warn=ctx.warn_at,
         locate_image=lambda src: images.locate_resource(src, ctx),
         remember=lambda needle, line: ctx.known_lines.setdefault(needle, line),
+        myst=ctx.dialect.name == MYST,
+        resolve=(lambda space, name: labels.target(ctx.rel, space, name)) if labels else (lambda space, name: None),
+        substitutions=_substitutions(ctx),
+        kernel_language=_kernel_language(ctx.meta),
     )
     obsidian = ctx.dialect.name == OBSIDIAN
     text = xhtml.clean_text(text)
@@ -57,7 +62,8 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     if ctx.dialect.reader == PYTHON_MARKDOWN:
         text = deflists.reindent(text)
     vault = ArticleVault(ctx.vault, ctx) if obsidian and ctx.vault is not None else None
-    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text, vault.env() if vault else None))
+    env = {"resolve": page.resolve} | (vault.env() if vault else {})
+    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text, env))
     typography.smarten(root)
     _alerts(root, any_kind=obsidian)
     if obsidian:  # a note's title is its name; a first heading that says the same is not shown twice
@@ -87,9 +93,28 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
+def _kernel_language(meta: dict) -> str:
+    """Read the language of a MyST notebook's kernel from its jupytext front matter."""
+    kernel = meta.get("kernelspec")
+    language = kernel.get("language") if isinstance(kernel, dict) else None
+    return language if isinstance(language, str) else ""
+
+
+def _substitutions(ctx: ArticleContext) -> dict[str, str]:
+    """Gather MyST's {{ key }} values: the project's, then the article's front matter's."""
+    if ctx.dialect.name != MYST:
+        return {}
+    values = dict(ctx.dialect.option("substitutions", {}) or {})
+    nested = ctx.meta.get("myst")
+    own = nested.get("substitutions") if isinstance(nested, dict) else ctx.meta.get("substitutions")
+    if isinstance(own, dict):
+        values.update((str(k), v) for k, v in own.items() if isinstance(v, (str, int, float)))
+    return {k: str(v) for k, v in values.items()}
+
+
 def _take_leading_title(root, only: str | None = None) -> str | None:
     """Remove a leading '# Title' heading (when only is given, only one that reads only): the renderers print the title."""
-    first = next((c for c in root if isinstance(c.tag, str)), None)
+    first = next((c for c in root if isinstance(c.tag, str) and c.get("class") != "myst-target"), None)
     if first is None or first.tag != "h1" or (root.text and root.text.strip()):
         return None
     title = _text(first)
@@ -310,6 +335,14 @@ def _resolve_links(root, ctx: ArticleContext, local_ids: dict[str, str]) -> None
                 a.set("href", "#" + target_slug)
             continue
         target_slug = ctx.links.resolve(ctx.rel, unquote(parts.path))
+        if target_slug is None and ctx.labels is not None and not parts.fragment:
+            label = ctx.labels.find(unquote(parts.path))  # MyST's [text](label)
+            target_slug = label and ctx.links.resolve("", "/" + label.rel)
+            if target_slug is not None:
+                if not _text(a):
+                    a.text = label.title
+                a.set("href", "#" + f"{target_slug}--{_id_safe(label.anchor)}")
+                continue
         if target_slug is None:
             ctx.warn(
                 f"link {href} does not point at an article in this book; the link was removed, its text kept", href

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from packager.diagnostics import Diagnostics
-from packager.project import mkdocs, obsidian
+from packager.project import mkdocs, myst, obsidian
 from packager.project.config import Config
 
 log = logging.getLogger("packager")
@@ -88,6 +88,8 @@ def resolve(source: Path, config: Config, diagnostics: Diagnostics) -> MarkdownD
     chosen = config.content.markdown
     if chosen in FLAVOURS:
         options = obsidian.vault_options(source, diagnostics) if chosen == OBSIDIAN else ()
+        if chosen == MYST:
+            options = myst.project_options(source, diagnostics)
         return flavour(chosen, "packager.toml", options)
     site = mkdocs.read_markdown(source, diagnostics)
     if site is not None:
@@ -102,7 +104,7 @@ def resolve(source: Path, config: Config, diagnostics: Diagnostics) -> MarkdownD
     marker = next((name for name in MYST_PROJECT_FILES if (source / name).is_file()), None)
     if marker is not None:
         log.info("reading Markdown as MyST (Jupyter Book) does: %s makes the folder a MyST project", marker)
-        return flavour(MYST, marker)
+        return flavour(MYST, marker, myst.project_options(source, diagnostics))
     above = mkdocs.config_above(source)
     if above is not None:
         rel = os.path.relpath(above, source)

@@ -33,6 +33,6 @@ __all__ = ["QUOTE_BREAK", "Page", "md_text", "preprocess", "unescape_code"]
 def preprocess(text: str, page: Page) -> str:
     """Return text with the template syntax handled; warnings go to page.warn."""
     renderer = Renderer(text, page)
-    out = renderer.render(Lexer(text).tokens(0, len(text)))
+    out = renderer.render(Lexer(text, page.myst).tokens(0, len(text)))
     renderer.report()
     return out

@@ -18,15 +18,17 @@ _ARG = re.compile(r'\s*(?:([\w-]+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)', re.S
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}")
 _HTML_VERBATIM = re.compile(r"<(pre|code|script|style)(?=[\s>])[^>]*>", re.I)
-_MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*(?:\n|$)")
+_MYST_TARGET = re.compile(r"[ \t]*\((?P<label>[^\s()]+)\)=[ \t]*(?:\n|$)")
 _QUOTE = re.compile(r"([ \t]*)>")
+_MYST_COMMENT = re.compile(r"[ \t>]*%[^\n]*")
 
 
 class Lexer:
     """Cuts an article into tokens: prose, code, shortcode tags, Liquid tags, MyST directives and roles."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, myst: bool = False):
         self.text = text
+        self.myst = myst  # MyST's % comment lines are tokens of their own: nothing in them is read
         self.separated: set[int] = set()
 
     def tokens(self, start: int, end: int) -> list[Token]:
@@ -53,9 +55,12 @@ class Lexer:
 
     def _block(self, i: int, end: int) -> Token | None:
         """What a line can start: a fenced code block, a MyST directive or target, a new block quote."""
+        comment = _MYST_COMMENT.match(self.text, i, end) if self.myst else None
+        if comment:
+            return Token("comment", i, comment.end())
         target = _MYST_TARGET.match(self.text, i, end)
         if target:
-            return Token("drop", i, target.end())
+            return Token("target", i, target.end(), {"label": target.group("label")})
         match = _FENCE.match(self.text, i, end)
         if not match:
             return self._new_quote(i, end)

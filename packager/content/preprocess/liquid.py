@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from packager.content.preprocess.emit import block, dedent, fence
 from packager.content.preprocess.model import Rewriter, Token, unescape_code
@@ -32,10 +33,25 @@ def liquid(r: Rewriter, token: Token, source: str) -> str:
 
 def _output(r: Rewriter, token: Token, source: str) -> str:
     expr = token.data["expr"]
+    if r.page.myst and expr in r.page.substitutions:  # MyST's {{ key }}: the value is Markdown
+        return _substitute(r, token, expr)
     if re.fullmatch(r"(site\.(baseurl|url)|base_path|site\.github\.url)", expr):
         return ""  # the site's own address: links after it are site-root paths
     url = re.fullmatch(r"""(['"])(.*?)\1\s*\|\s*(relative_url|absolute_url)""", expr)
     if url:
         return url.group(2)
+    if r.page.myst:
+        r.note("myst-substitution", "MyST substitution", token.start, "{{ " + expr + " }} left as text")
+        return source
     r.note("liquid", "Liquid (Jekyll) template syntax", token.start, "{{ \u2026 }} left as text")
     return source
+
+
+def _substitute(r: Rewriter, token: Token, key: str) -> str:
+    """Write a MyST substitution's value, its own syntax handled (never itself again), its warnings at the use."""
+    value = r.page.substitutions[key]
+    line = r.line(token.start)
+    others = {k: v for k, v in r.page.substitutions.items() if k != key}
+    page = replace(r.page, warn=lambda message, _: r.page.warn(message, line), substitutions=others)
+    out = r.other(value, page)
+    return out.strip("\n") if "\n" not in value.strip("\n") else out

@@ -12,6 +12,16 @@ ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])\s*/\*(.*?)\*/\s*([>%])\}\}", re.S)
 LIQUID_RAW_MARKER = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a MyST reference lands, seen from the article that makes it."""
+
+    href: str  # a link the stage resolves: '#label', '../other.md#label', '../other.md'
+    title: str  # what {ref} shows: a heading's title, a figure's caption, a term, an article's title
+    kind: str = "section"  # section | figure | table | code | equation | term | document | target
+    number: int | None = None  # figures, tables, listings and labelled equations, in book order per kind
+
+
 @dataclass
 class Page:
     """What preprocessing needs from the rest of packager for one article."""
@@ -19,13 +29,17 @@ class Page:
     warn: Callable[[str, int], None]  # (message, line within the text, 0-based)
     locate_image: Callable[[str], str] = lambda src: src  # a Hugo resource name -> a path packager resolves
     remember: Callable[[str, int], None] = lambda needle, line: None  # where later warnings about needle belong
+    myst: bool = False  # the article is MyST: targets, references, % comments and substitutions are read
+    resolve: Callable[[str, str], Target | None] = lambda space, name: None  # space: label | doc | term
+    substitutions: dict[str, str] = field(default_factory=dict)  # MyST {{ key }} values
+    kernel_language: str = ""  # a MyST notebook's language (its kernelspec's), for code cells that name none
 
 
 @dataclass
 class Token:
     """One piece of the source: kind says how to write it back."""
 
-    kind: str  # text | code | drop | literal | shortcode | liquid | directive | role
+    kind: str  # text | code | drop | literal | shortcode | liquid | directive | role | target | comment
     start: int
     end: int
     data: dict = field(default_factory=dict)
@@ -79,6 +93,14 @@ class Rewriter(Protocol):
 
     def context(self, token: Token) -> tuple[str, bool, bool]:
         """(prefix, alone, in_url) for a token: where on its line it stands."""
+        ...
+
+    def label_before(self, token: Token) -> str:
+        """Name the MyST (label)= target that stands just before token, or ''."""
+        ...
+
+    def other(self, text: str, page: Page) -> str:
+        """Handle the template syntax of another text (a MyST substitution's value), reporting to page."""
         ...
 
     def cannot_run(self, call: Call, mode: str = "") -> str:

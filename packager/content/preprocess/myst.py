@@ -1,4 +1,7 @@
-"""Handle MyST / Jupyter Book syntax: directives become admonitions, figures and code; roles become their text."""
+"""Handle MyST / Jupyter Book directives: admonitions, figures, code, maths, tabs, dropdowns; roles become text.
+
+Cross-references (targets, {ref} and its kin, glossaries) are in ``myst_refs``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import re
 
 from packager.content.preprocess.emit import alert, block, code_span, dedent, fence, img, md_text
 from packager.content.preprocess.model import Rewriter, Token, unescape_code
+from packager.content.preprocess.myst_refs import glossary
 
 ADMONITIONS = {
     "note": "note",
@@ -35,7 +39,7 @@ def _admonition_kind(name: str, arg: str) -> tuple[str, str]:
     return ADMONITIONS[name], md_text(title) if title else ""
 
 
-def _directive_options(text: str, start: int, end: int) -> tuple[dict[str, str], int]:
+def directive_options(text: str, start: int, end: int) -> tuple[dict[str, str], int]:
     """The ':key: value' lines (or a '---' YAML block) that open a directive's body."""
     options: dict[str, str] = {}
     pos = start
@@ -48,9 +52,32 @@ def _directive_options(text: str, start: int, end: int) -> tuple[dict[str, str],
         return options, yaml.end()
     option = re.compile(r"[ \t>]*:([\w-]+):[ \t]*([^\n]*)(?:\n|$)")
     while (match := option.match(text, pos, end)) is not None:
-        options[match.group(1)] = match.group(2).strip()
+        value = match.group(2).strip()
+        quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+        options[match.group(1)] = value[1:-1] if quoted else value  # MyST reads option values as YAML
         pos = match.end()
     return options, pos
+
+
+#: Directives whose body is Markdown the book shows (unknown colon-fence directives' bodies are too).
+MARKDOWN_BODIES = (
+    set(ADMONITIONS) | set(VERSION_NOTES) | {"dropdown", "tab-set", "tab-item", "tab", "example", "figure-md"}
+)
+#: Directives whose body is code or TeX, kept as it is.
+CODE_BODIES = {"code", "code-block", "sourcecode", "code-cell", "math", "mermaid"}
+#: The languages of Jupyter kernels, as the highlighter knows them.
+#: Cell tags with which Jupyter Book shows no code (only the outputs, which a book without execution has not).
+_REMOVED = {"remove-input", "remove-cell"}
+KERNEL_LANGUAGES = {"ipython3": "python", "ipython": "python", "python3": "python", "ir": "r"}
+
+
+def renders_markdown(name: str, fence: str) -> bool:
+    """Tell whether the book shows a directive's body as Markdown (so its targets and references count)."""
+    name = name.lower()
+    if name in MARKDOWN_BODIES:
+        return True
+    known = name in CODE_BODIES or name in ("figure", "image", "glossary", "toctree", "tableofcontents", "contents")
+    return fence[0] == ":" and not known
 
 
 _CODE_ROLES = {"code", "samp", "file", "command", "envvar", "literal", "math", "program", "option", "regexp"}
@@ -77,10 +104,23 @@ def role(name: str, content: str) -> str:
 
 def directive(r: Rewriter, token: Token) -> str:
     """A MyST directive (```{name} … ```) as the Markdown it stands for, or kept visible and noted."""
+    result = _directive(r, token)
+    name = token.data["name"].lower()
+    if not r.page.myst or name in ("math", "glossary"):
+        return result
+    options, _ = directive_options(r.text, *token.data["body"])
+    label = options.get("name") or options.get("label") or (token.data["arg"] if name == "figure-md" else "")
+    if not label or not result.strip():
+        return result
+    first, newline, rest = result.partition("\n")  # block() opens with the blank line before the block
+    return first + newline + token.data["prefix"] + f"({label})=\n" + rest
+
+
+def _directive(r: Rewriter, token: Token) -> str:
     data = token.data
     prefix, name, arg = data["prefix"], data["name"].lower(), data["arg"]
     start, end = data["body"]
-    options, body_start = _directive_options(r.text, start, end)
+    options, body_start = directive_options(r.text, start, end)
     source = r.text[start:end]
     body = dedent(r.text[body_start:end], prefix)
     if name in ADMONITIONS or name in VERSION_NOTES:
@@ -89,11 +129,29 @@ def directive(r: Rewriter, token: Token) -> str:
         return block(alert(kind, title, dedent(r.sub(body_start, end), prefix)), prefix)
     if name in ("figure", "image"):
         caption = " ".join(body.split()) if name == "figure" else ""
-        return block([img(arg, options.get("alt", caption), caption)], prefix)
+        label = options.get("name") or r.label_before(token)
+        numbered = r.page.resolve("label", label) if r.page.myst and label else None
+        shown = f"Fig. {numbered.number} {caption}" if numbered is not None and numbered.number else caption
+        return block([img(arg, options.get("alt", caption), shown)], prefix)
+    tags = {tag.strip(" '\"") for tag in options.get("tags", "").strip("[]").split(",")}
+    if name == "code-cell" and r.page.myst and _REMOVED & tags:
+        return block([], prefix)  # Jupyter Book shows only the outputs of these cells, and there are none
     if name in ("code", "code-block", "sourcecode", "code-cell"):
-        return block(fence(arg.split(" ")[0], unescape_code(body)), prefix)
+        language = arg.split(" ")[0] or (r.page.kernel_language if name == "code-cell" else "")
+        return block(fence(KERNEL_LANGUAGES.get(language.lower(), language), unescape_code(body)), prefix)
+    if name == "math" and r.page.myst:
+        return block(display_math(r, body, options.get("label", "")), prefix)
     if name in ("math", "mermaid"):
         return block(fence(name, body), prefix)
+    if r.page.myst and name == "example":  # sphinx_examples: the source, then what it makes
+        shown = fence("md", unescape_code(dedent(r.text[body_start:end], prefix)))
+        return block([*shown, "", *dedent(r.sub(body_start, end), prefix).split("\n")], prefix)
+    if r.page.myst and name == "figure-md":  # the figure written in Markdown: its image and caption
+        return block(dedent(r.sub(body_start, end), prefix).split("\n"), prefix)
+    if r.page.myst and name in ("tab-set", "tab-item", "tab", "dropdown"):
+        return _layout(r, name, arg, prefix, body_start, end)
+    if r.page.myst and name == "glossary":
+        return block(glossary(r, body_start, end, prefix), prefix)
     what = f"MyST directive {{{name}}}"
     if name in ("toctree", "tableofcontents", "contents"):
         r.note("myst:" + name, what, token.start, "left out (the book has its own table of contents)")
@@ -103,3 +161,31 @@ def directive(r: Rewriter, token: Token) -> str:
         return block(dedent(r.sub(body_start, end), prefix).split("\n"), prefix)
     r.note("myst:" + name, what, token.start, "content shown as code")
     return block(fence("", unescape_code(dedent(source, prefix))), prefix)
+
+
+def inline_math(tex: str) -> str:
+    """Write MyST's {math}`TeX` role as $TeX$, which the reader's dollar maths keeps whole (a '$' inside: code)."""
+    tex = " ".join(tex.split())
+    return f"${tex}$" if tex and "$" not in tex else code_span(tex)
+
+
+def display_math(r: Rewriter, tex: str, label: str) -> list[str]:
+    """Write display maths in the shape the maths stage reads: numbered, its label as id, when labelled."""
+    lines = [line for line in tex.strip("\n").split("\n") if line.strip()]  # a blank line would end the HTML block
+    tex = html.escape("\n".join(lines), quote=False)
+    if not label:
+        return [f'<div class="math">\\[{tex}\\]</div>', ""]
+    target = r.page.resolve("label", label)
+    number = f'<span class="eqno">({target.number})</span>' if target is not None and target.number else ""
+    return [f'<div class="math" id="{html.escape(label, quote=True)}">{number}\\[{tex}\\]</div>', ""]
+
+
+def _layout(r: Rewriter, name: str, arg: str, prefix: str, start: int, end: int) -> str:
+    """Make tabs titled sections (as pymdownx.tabbed's are in a book) and a dropdown an open admonition."""
+    inner = dedent(r.sub(start, end), prefix)
+    if name == "dropdown":
+        return block(alert("note", md_text(arg) if arg else "", inner), prefix)
+    if name == "tab-set":
+        return block(["", inner, ""], prefix)
+    title = f'<p class="tabbed-title">{html.escape(arg, quote=False)}</p>'
+    return block([title, "", inner, ""], prefix)

@@ -10,7 +10,8 @@ from packager.content.preprocess.hugo import SHORTCODES
 from packager.content.preprocess.lexer import Lexer
 from packager.content.preprocess.liquid import liquid
 from packager.content.preprocess.model import Call, Page, Token, unescape_code
-from packager.content.preprocess.myst import directive, role
+from packager.content.preprocess.myst import directive, inline_math, role
+from packager.content.preprocess.myst_refs import REFERENCE_ROLES, reference
 
 _BACKSLASH_BREAK = re.compile(r"(?<!\\)\\\n(?=[ \t>]*\S)")
 _LINK_DESTINATION = re.compile(r"(?:\]\(\s*<?|\]:[ \t]*<?)$")
@@ -33,6 +34,7 @@ class Renderer:
         self.text = text
         self.page = page
         self.uses: dict[str, _Uses] = {}
+        self.targets: dict[int, str] = {}  # where each (label)= target written so far ends -> its label
 
     def line(self, offset: int) -> int:
         return self.text.count("\n", 0, offset)
@@ -73,9 +75,18 @@ class Renderer:
             return unescape_code(self.fence_line(token, source))
         if token.kind == "drop":
             return ""
+        if token.kind == "comment":  # MyST's % comment: the reader's MyST plugin leaves it out
+            return source
+        if token.kind == "target":  # MyST's (label)=: the reader's MyST plugin makes it an anchor
+            self.targets[token.end] = token.data["label"]
+            return source if self.page.myst else ""
         if token.kind == "literal":
             return token.data["text"]
         if token.kind == "role":
+            if self.page.myst and token.data["name"].lower() in REFERENCE_ROLES:
+                return reference(self, token)
+            if self.page.myst and token.data["name"].lower() == "math":
+                return inline_math(token.data["content"])
             return role(token.data["name"], token.data["content"])
         if token.kind == "directive":
             return directive(self, token)
@@ -93,7 +104,21 @@ class Renderer:
         return token.data["prefix"] + token.data["fence"] + language + newline + rest
 
     def sub(self, start: int, end: int) -> str:
-        return self.render(Lexer(self.text).tokens(start, end))
+        return self.render(Lexer(self.text, self.page.myst).tokens(start, end))
+
+    def label_before(self, token: Token) -> str:
+        """Name the MyST (label)= target that stands just before token, or ''."""
+        end = token.start
+        while end > 0 and self.text[end - 1] in " \t\n":
+            end -= 1
+        return self.targets.get(end, "") or self.targets.get(end + 1, "")
+
+    def other(self, text: str, page: Page) -> str:
+        """Handle the template syntax of another text (a MyST substitution's value), reporting to page."""
+        renderer = Renderer(text, page)
+        out = renderer.render(Lexer(text, page.myst).tokens(0, len(text)))
+        renderer.report()
+        return out
 
     def context(self, token: Token) -> tuple[str, bool, bool]:
         """(prefix, alone, in_url) for a token: where on its line it stands."""

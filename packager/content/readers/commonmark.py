@@ -249,12 +249,54 @@ def _mark(state, silent: bool) -> bool:
 
 
 def _myst(md: MarkdownIt) -> None:
-    """MyST's block syntax: (label)= targets, % comments, +++ breaks; {role}`text` roles."""
+    """Read MyST's block syntax: (label)= targets, % comments, +++ breaks, amsmath environments; {role}`text` roles."""
+    from mdit_py_plugins.amsmath import amsmath_plugin
     from mdit_py_plugins.myst_blocks import myst_block_plugin
     from mdit_py_plugins.myst_role import myst_role_plugin
 
     md.use(myst_block_plugin)
     md.use(myst_role_plugin)
+    if "amsmath" not in md.block.ruler.get_all_rules():  # a reader with maths has it already
+        md.use(amsmath_plugin)
+        md.add_render_rule(
+            "amsmath", lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n'
+        )
+    md.add_render_rule("myst_target", _myst_target)
+    md.add_render_rule("myst_block_break", lambda *_: "")  # +++ only splits a notebook into cells
+    md.add_render_rule("math_block_label", _numbered_math)
+    md.core.ruler.push("packager_myst_link_titles", _link_titles)
+
+
+def _link_titles(state) -> None:
+    """Give [](label), a link to a MyST label with no text, the label's title (env's resolve knows it)."""
+    resolve = (state.env or {}).get("resolve")
+    if resolve is None:
+        return
+    for block in state.tokens:
+        children = block.children or []
+        for i in range(len(children) - 1, 0, -1):
+            opening, closing = children[i - 1], children[i]
+            if opening.type != "link_open" or closing.type != "link_close":
+                continue
+            target = resolve("label", opening.attrGet("href") or "")
+            if target is not None:
+                text = Token("text", "", 0)
+                text.content = target.title
+                children.insert(i, text)
+
+
+def _myst_target(self, tokens, idx, options, env) -> str:
+    """Write a (label)= target as an empty anchor where it stands, which {ref} and [text](label) links reach."""
+    return f'<div class="myst-target" id="{html.escape(tokens[idx].content, quote=True)}"></div>\n'
+
+
+def _numbered_math(self, tokens, idx, options, env) -> str:
+    """Write $$ … $$ (label) as display maths with its label as id and its number in the book (env's resolve)."""
+    token, resolve = tokens[idx], (env or {}).get("resolve")
+    target = resolve("label", token.info) if resolve else None
+    number = f'<span class="eqno">({target.number})</span>' if target is not None and target.number else ""
+    label = html.escape(token.info, quote=True)
+    return f'<div class="math" id="{label}">{number}\\[{html.escape(token.content.strip())}\\]</div>\n'
 
 
 def _obsidian(md: MarkdownIt) -> None:
