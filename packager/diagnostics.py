@@ -15,6 +15,7 @@ MESSAGE_KINDS = (
     (re.compile(r"^link .* uses an unsupported scheme"), "links with an unsupported scheme"),
     (re.compile(r"^link .* does not point at an article in this book"), "links to pages not in the book"),
     (re.compile(r"cannot run in a book"), "template calls that cannot run"),
+    (re.compile(r"^maths .* could not be read"), "formulas that could not be read"),
     (re.compile(r"^the closing shortcode tag .* has no opening tag"), "closing shortcode tags without an opening tag"),
     (
         re.compile(r"^INHERIT: |Markdown extension setting\(s\) left out|^MkDocs project above"),

@@ -20,7 +20,7 @@ from pymdownx.slugs import slugify as github_slugify
 
 from packager.book.model import Heading
 from packager.book.slugs import unique
-from packager.content import deflists, images, typography, xhtml
+from packager.content import deflists, images, maths, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
@@ -52,6 +52,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     if ctx.dialect.reader == PYTHON_MARKDOWN:
         text = deflists.reindent(text)
     root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text))
+    maths.convert(root, ctx)
     typography.smarten(root)
     _alerts(root)
     title = _take_leading_title(root)
