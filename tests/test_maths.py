@@ -40,6 +40,8 @@ FORMULAS = [
         True,
     ),
     ("02-aligned.xhtml", r"e^{i\pi} + 1 = 0", True),
+    ("02-aligned.xhtml", r"\mathop{\sum\sum}_{i<j} a_i a_j", True),  # latex2mathml puts an mrow in an <mo>
+    ("02-aligned.xhtml", "\\begin{align*}\ns = t + 1\n\\end{align*}", True),  # and columnspacing=""
     ("03-trouble.xhtml", r"\href{javascript:alert(1)}{click}", False),
     ("03-trouble.xhtml", r"\text{<script>alert(2)</script>}", False),
 ]

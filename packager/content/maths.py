@@ -33,6 +33,8 @@ ELEMENTS = {
     *("mtr", "mtd", "maligngroup", "malignmark", "mstack", "mlongdiv", "msgroup", "msrow", "mscarries"),
     *("mscarry", "msline", "semantics", "annotation"),
 }
+#: The token elements: text, and no element but mglyph and malignmark, inside.
+TOKENS = {"mi", "mn", "mo", "mtext", "ms", "mspace"}
 #: MathML presentation attributes: no href, no style, no event handler, nothing of another namespace.
 ATTRIBUTES = {
     *("accent", "accentunder", "align", "columnalign", "columnlines", "columnspacing", "columnspan", "depth"),
@@ -137,6 +139,7 @@ def _cached_mathml(tex: str, display: bool, preamble: str):
             return None, f"{text} is not a command the converter knows"
     math = etree.Element(MATH, nsmap={None: MATHML_NS})
     _copy_children(tree, math)
+    _text_in_tokens(math)
     return math, None
 
 
@@ -181,9 +184,9 @@ def _copy_children(source, target) -> None:
     last = None
     for child in source:
         if child.tag in ELEMENTS:
-            made = etree.SubElement(target, f"{{{MATHML_NS}}}{child.tag}")
+            made = etree.SubElement(target, f"{{{MATHML_NS}}}{_tag(child)}")
             for name, value in child.attrib.items():
-                if name in ATTRIBUTES and _PLAIN_VALUE.fullmatch(value):
+                if name in ATTRIBUTES and value.strip() and _PLAIN_VALUE.fullmatch(value):
                     made.set(name, value)
             made.text = html.unescape(child.text) if child.text else None
             _copy_children(child, made)
@@ -192,6 +195,29 @@ def _copy_children(source, target) -> None:
             _append_text(target, last, html.unescape("".join(child.itertext())))
         if child.tail:
             _append_text(target, last, html.unescape(child.tail))
+
+
+def _text_in_tokens(math) -> None:
+    """Put text that stands outside a token element into an <mtext>: MathML keeps text in tokens only."""
+    for el in list(math.iter()):
+        if etree.QName(el).localname in TOKENS:
+            continue
+        if el.text and el.text.strip():
+            etree.SubElement(el, f"{{{MATHML_NS}}}mtext").text = el.text
+            el.insert(0, el[-1])
+        el.text = None
+        for child in list(el):
+            if child.tail and child.tail.strip():
+                child.addnext(etree.Element(f"{{{MATHML_NS}}}mtext"))
+                child.getnext().text = child.tail
+            child.tail = None
+
+
+def _tag(el) -> str:
+    """el's tag, or mrow for a token element that holds elements (latex2mathml writes \\mathop{…} so)."""
+    if el.tag in TOKENS and any(child.tag not in ("mglyph", "malignmark") for child in el):
+        return "mrow"
+    return el.tag
 
 
 def _append_text(parent, last, text: str) -> None:
