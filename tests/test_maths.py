@@ -293,10 +293,18 @@ def test_macros_of_the_project_are_expanded():
     assert [w.kind for w in without.warnings] == [WARNING_KIND]  # the same TeX without the macro
 
 
+def test_macros_that_are_not_macros_are_left_out():
+    macros = {"broken": "\\frac{", 3: "x", "two": ["#1#2", 2], "ok": "y"}
+    assert maths.macro_preamble(macros) == "\\newcommand{\\ok}{y}\\newcommand{\\two}[2]{#1#2}"
+    del macros[3]  # the dialect's key (JSON, sorted) takes names only
+    root, diagnostics = _render(r"Then $\ok + 1$.", flavour("commonmark", "test", (("macros", macros),)))
+    assert diagnostics.warnings == [] and [m.get("alttext") for m in root.iter(MATH)] == [r"\ok + 1"]
+
+
 def test_an_unknown_command_is_a_warning_and_shown_as_code():
     root, diagnostics = _render("One line.\n\nThen $\\nosuchcommand{x} + 1$ here.")
     assert [(w.line, w.kind) for w in diagnostics.warnings] == [(3, WARNING_KIND)]
-    assert "\\nosuchcommand" in diagnostics.warnings[0].message
+    assert "\\nosuchcommand" in diagnostics.warnings[0].message and "macros" in diagnostics.warnings[0].message
     assert root.find(MATH) is None
     assert [c.text for c in root.iter("code")] == ["\\nosuchcommand{x} + 1"]
 

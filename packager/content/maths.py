@@ -44,6 +44,7 @@ ATTRIBUTES = {
     *("stretchy", "symmetric", "voffset", "width", "open", "close", "separators", "bevelled", "numalign"),
     *("denomalign", "equalrows", "equalcolumns", "framespacing", "side", "minlabelspacing"),
 }
+UNKNOWN = "not a command the converter knows"
 _PLAIN_VALUE = re.compile(r"[\w .#%+-]*")
 _UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 _LABEL = re.compile(r"\\label\{[^{}]*\}")
@@ -71,9 +72,9 @@ def convert(root, ctx: ArticleContext) -> None:
         else:
             _show_source(el, tex)
             shown = tex if len(tex) <= 60 else tex[:57] + "…"
+            todo = "define it in the project's maths macros, or " if problem.endswith(UNKNOWN) else ""
             ctx.warn(
-                f'maths "{shown}" could not be read: {problem}; its TeX is shown as code: correct the TeX '
-                "(or define the macro in the project's maths macros)",
+                f'maths "{shown}" could not be read: {problem}; its TeX is shown as code: {todo}correct the TeX',
                 tex.splitlines()[0].strip(),
             )
 
@@ -103,12 +104,14 @@ def macro_preamble(macros) -> str:
     if not isinstance(macros, dict):
         return ""
     lines = []
-    for name, value in sorted(macros.items()):
+    for name, value in sorted(macros.items(), key=lambda item: str(item[0])):
         arguments = 0
         if isinstance(value, (list, tuple)) and len(value) == 2 and isinstance(value[1], int):
             value, arguments = value
         if not isinstance(name, str) or not re.fullmatch(r"\\?[A-Za-z]+", name) or not isinstance(value, str):
-            continue
+            continue  # not a macro MathJax or Sphinx would take either
+        if _brace_problem(value) or not 0 <= arguments <= 9:
+            continue  # it would break every formula after it
         count = f"[{arguments}]" if arguments > 0 else ""
         lines.append(f"\\newcommand{{\\{name.lstrip(chr(92))}}}{count}{{{value}}}")
     return "".join(lines)
@@ -136,7 +139,7 @@ def _cached_mathml(tex: str, display: bool, preamble: str):
     for el in tree.iter():
         text = (el.text or "").strip()
         if el.tag in ("mi", "mo", "mtext") and _UNKNOWN_COMMAND.fullmatch(text):
-            return None, f"{text} is not a command the converter knows"
+            return None, f"{text} is {UNKNOWN}"
     math = etree.Element(MATH, nsmap={None: MATHML_NS})
     _copy_children(tree, math)
     _text_in_tokens(math)
