@@ -111,7 +111,7 @@ def render(ctx: RenderContext) -> list[Output]:
             body_type="bodymatter",
         )
         doc = _document(epub, f"a-{article.slug}", _file(article), article.title, xhtml)
-        if MATHML_NS in content:
+        if f'<math xmlns="{MATHML_NS}"' in content:  # an element: text that names the namespace is escaped
             doc.properties.append("mathml")
         eb.add_item(doc)
         spine.append(doc)
