@@ -51,8 +51,10 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     text = preprocess(xhtml.clean_text(text), page)
     if ctx.dialect.reader == PYTHON_MARKDOWN:
         text = deflists.reindent(text)
-    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text))
-    maths.convert(root, ctx)
+    raw_html = reader_for(ctx.dialect).to_html(text)
+    root = xhtml.sanitise(raw_html)
+    if "math" in raw_html or "arithmatex" in raw_html:  # most articles have no formula, and many spans
+        maths.convert(root, ctx)
     typography.smarten(root)
     _alerts(root)
     title = _take_leading_title(root)

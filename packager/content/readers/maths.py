@@ -52,9 +52,16 @@ def dollar_math(md: MarkdownIt) -> None:
 
 def amsmath(md: MarkdownIt) -> None:
     """A block that is an amsmath environment (\\begin{align} … \\end{align}, align*, gather, equation, …)."""
-    from mdit_py_plugins.amsmath import amsmath_plugin
+    from mdit_py_plugins.amsmath import amsmath_block, amsmath_plugin
+
+    def quick(state, start_line: int, end_line: int, silent: bool) -> bool:
+        # Asked at every line a block may start on: most do not start with \begin{, which costs a look, not a regex.
+        if not state.src.startswith("\\begin{", state.bMarks[start_line] + state.tShift[start_line]):
+            return False
+        return amsmath_block(state, start_line, end_line, silent)
 
     md.use(amsmath_plugin)
+    md.block.ruler.at("amsmath", quick, {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]})
     _render_rules(md)
 
 
@@ -86,11 +93,10 @@ _TEX_SIGNS = ("\\", "^", "_", "=", "{")
 
 
 def _bracket_block(state, start_line: int, end_line: int, silent: bool) -> bool:
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False  # an indented code block
-    first = state.src[state.bMarks[start_line] + state.tShift[start_line] : state.eMarks[start_line]]
-    if not first.startswith("\\["):
-        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("\\[", start) or state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # not a \[, or an indented code block
+    first = state.src[start : state.eMarks[start_line]]
     alone = not first[2:].strip()
     line, pieces = start_line, [first[2:]]
     while True:
