@@ -16,6 +16,7 @@ MESSAGE_KINDS = (
     (re.compile(r"^link .* does not point at an article in this book"), "links to pages not in the book"),
     (re.compile(r"cannot run in a book"), "template calls that cannot run"),
     (re.compile(r"^MyST reference \{\w+\}`.*`: no [\w ]+ '.*' in this book"), "references to labels not in the book"),
+    (re.compile(r"^maths .* could not be read"), "formulas that could not be read"),
     (re.compile(r"^the closing shortcode tag .* has no opening tag"), "closing shortcode tags without an opening tag"),
     (
         re.compile(r"^INHERIT: |Markdown extension setting\(s\) left out|^MkDocs project above"),

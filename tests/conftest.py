@@ -78,6 +78,26 @@ def any_build(request):
     return request.getfixturevalue(request.param)
 
 
+def article_context(source_dir: Path, text: str, links=None, dialect=None):
+    """The context for rendering text as doc.md (slug doc) of a book, with its own Diagnostics."""
+    from packager.content.context import ArticleContext
+    from packager.content.linkmap import LinkMap
+    from packager.diagnostics import Diagnostics
+    from packager.project.dialect import MarkdownDialect
+
+    return ArticleContext(
+        source_dir=source_dir,
+        rel="doc.md",
+        slug="doc",
+        body_line=1,
+        body=text,
+        links=links or LinkMap([("doc.md", "doc", {})]),
+        assets={},
+        diagnostics=Diagnostics(),
+        dialect=dialect or MarkdownDialect(),
+    )
+
+
 def book_file(result, suffix: str) -> Path:
     """The one output of a build with the given suffix."""
     matches = [result.output / o.path for o in result.outputs if o.path.endswith(suffix)]

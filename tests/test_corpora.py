@@ -37,6 +37,7 @@ CHOSEN = {
     "articles without author": r"article\(s\) name no author",
     "no base_url for share links": r"no \[book\] base_url",
     "link to an anchor a site's script makes": r"link to #__.+ has no target",
+    "formula the converter cannot read": r'maths ".+" could not be read: ',  # hugo-docs: mhchem's \ce
 }
 
 
@@ -86,6 +87,7 @@ def test_hugo_warnings_by_kind(hugo_build):
     # 14 references to the 12 images removed from the corpus; the 2 anchors live in snippets left out of it.
     assert kinds["missing image"] == 14
     assert kinds["link to an anchor not in the book"] == 2
+    assert kinds["formula the converter cannot read"] == 2  # \ce{…} (mhchem), shown as code
     assert "remote image not fetched" not in kinds  # youtube and qr are links and text, never fetched
 
 

@@ -19,11 +19,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from packager.content import markdown
-from packager.content.context import ArticleContext, Rendered
+from packager.content.context import Rendered
 from packager.content.linkmap import LinkMap
-from packager.diagnostics import Diagnostics
 
-from conftest import book_file, build_into
+from conftest import article_context, book_file, build_into
 from expect import remote_fetches, remote_resources
 from validators import epubcheck_problems
 
@@ -247,17 +246,7 @@ def source_dir():
 
 def render(source: Path, text: str) -> Rendered:
     links = LinkMap([("doc.md", "doc", {}), ("other.md", "other", {})])
-    ctx = ArticleContext(
-        source_dir=source,
-        rel="doc.md",
-        slug="doc",
-        body_line=1,
-        body=text,
-        links=links,
-        assets={},
-        diagnostics=Diagnostics(),
-    )
-    return markdown.render(ctx, text)
+    return markdown.render(article_context(source, text, links), text)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

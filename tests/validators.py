@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import http.server
 import json
 import os
@@ -474,6 +475,35 @@ def pdftotext_pages(path: PathLike, *, timeout: float = TIMEOUT) -> list[str]:
     if pages and pages[-1].strip() == "":
         pages.pop()  # pdftotext ends every page with \f, the last one too
     return pages
+
+
+def pdftotext_words(
+    path: PathLike, page: int, *, timeout: float = TIMEOUT
+) -> list[tuple[str, float, float, float, float]]:
+    """The words of one page (1-based) with their boxes in points: (word, x_min, y_min, x_max, y_max)."""
+    exe = _require_bin("pdftotext", "poppler-utils")
+    p = _require_file(path, "pdftotext")
+    cmd = [exe, "-enc", "UTF-8", "-bbox", "-f", str(page), "-l", str(page), str(p), "-"]
+    proc = _run("pdftotext", cmd, timeout=timeout)
+    if proc.returncode != 0:
+        raise _crash("pdftotext", cmd, proc, "PDF could not be read")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    return [(html.unescape(m[5]), *(float(m[i]) for i in range(1, 5))) for m in word.finditer(proc.stdout)]
+
+
+def pdftoppm_page(path: PathLike, page: int, out_dir: PathLike, *, dpi: int = 72, timeout: float = TIMEOUT):
+    """One page (1-based) rendered by pdftoppm as a greyscale pillow image; at 72 dpi a pixel is a point."""
+    from PIL import Image
+
+    exe = _require_bin("pdftoppm", "poppler-utils")
+    p = _require_file(path, "pdftoppm")
+    prefix = Path(out_dir) / f"page-{page}"
+    cmd = [exe, "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(p), str(prefix)]
+    proc = _run("pdftoppm", cmd, timeout=timeout)
+    if proc.returncode != 0:
+        raise _crash("pdftoppm", cmd, proc, "PDF page could not be rendered")
+    with Image.open(prefix.with_suffix(".png")) as image:
+        return image.convert("L")
 
 
 def qpdf_check(path: PathLike, *, timeout: float = TIMEOUT) -> tuple[int, str]:

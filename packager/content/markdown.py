@@ -21,7 +21,7 @@ from pymdownx.slugs import slugify as github_slugify
 
 from packager.book.model import Heading
 from packager.book.slugs import unique
-from packager.content import deflists, images, typography, xhtml
+from packager.content import deflists, images, maths, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
@@ -63,7 +63,10 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         text = deflists.reindent(text)
     vault = ArticleVault(ctx.vault, ctx) if obsidian and ctx.vault is not None else None
     env = {"resolve": page.resolve} | (vault.env() if vault else {})
-    root = xhtml.sanitise(reader_for(ctx.dialect).to_html(text, env))
+    raw_html = reader_for(ctx.dialect).to_html(text, env)
+    root = xhtml.sanitise(raw_html)
+    if "math" in raw_html or "arithmatex" in raw_html:  # most articles have no formula, and many spans
+        maths.convert(root, ctx)
     typography.smarten(root)
     _alerts(root, any_kind=obsidian)
     if obsidian:  # a note's title is its name; a first heading that says the same is not shown twice

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_SKIP = {"code", "pre", "kbd", "samp", "var", "script", "style", "math"}
+_SKIP = {"code", "pre", "kbd", "samp", "var", "script", "style", "math", "{http://www.w3.org/1998/Math/MathML}math"}
 _DASHES = [(re.compile(r"(?<!-)---(?!-)"), "\u2014"), (re.compile(r"(?<!-)--(?!-)"), "\u2013")]
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 _DECADE = re.compile(r"'(?=\d\ds\b)")

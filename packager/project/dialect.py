@@ -33,7 +33,10 @@ OBSIDIAN = "obsidian"
 MYST = "myst"
 
 #: The CommonMark reader's plugins for every project; a dialect built on it (MyST, Obsidian) adds its own.
-COMMONMARK_PLUGINS = ("gfm", "footnotes", "definition-lists", "admonitions", "attributes", "dollar-math", "marks")
+COMMONMARK_PLUGINS = (
+    *("gfm", "footnotes", "definition-lists", "admonitions", "attributes"),
+    *("dollar-math", "bracket-math", "amsmath", "marks"),
+)
 #: The plugins each dialect built on the CommonMark reader adds to COMMONMARK_PLUGINS.
 FLAVOURS: dict[str, tuple[str, ...]] = {COMMONMARK: (), OBSIDIAN: ("obsidian",), MYST: ("myst",)}
 #: Files whose presence in SOURCE makes it a MyST project (Jupyter Book 1 and 2, MyST-MD).

@@ -11,6 +11,7 @@ from lxml import etree
 
 from packager.book import licences
 from packager.book.model import Article, Book
+from packager.content.maths import MATHML_NS
 from packager.formats import EPUB
 from packager.project.themes import Theme
 from packager.render.context import Output, RenderContext
@@ -110,6 +111,8 @@ def render(ctx: RenderContext) -> list[Output]:
             body_type="bodymatter",
         )
         doc = _document(epub, f"a-{article.slug}", _file(article), article.title, xhtml)
+        if f'<math xmlns="{MATHML_NS}"' in content:  # an element: text that names the namespace is escaped
+            doc.properties.append("mathml")
         eb.add_item(doc)
         spine.append(doc)
         chapters.append((article, doc))

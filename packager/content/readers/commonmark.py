@@ -14,7 +14,7 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from packager.content.readers import highlight
+from packager.content.readers import highlight, maths
 
 Plugin = Callable[[MarkdownIt], None]
 
@@ -199,27 +199,6 @@ def _heading_attributes(state) -> None:
         _apply(token, _attribute_pairs(match.group(1)))
 
 
-def _dollar_math(md: MarkdownIt) -> None:
-    """$…$ and $$…$$ kept whole as TeX (\\(…\\), \\[…\\]): no emphasis or escapes are read inside them."""
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-
-    md.use(dollarmath_plugin, allow_blank_lines=False, double_inline=True)
-    md.add_render_rule(
-        "math_inline", lambda self, t, i, o, e: f'<span class="math">\\({html.escape(t[i].content)}\\)</span>'
-    )
-    md.add_render_rule(
-        "math_inline_double",
-        lambda self, t, i, o, e: f'<span class="math display">\\[{html.escape(t[i].content)}\\]</span>',
-    )
-    md.add_render_rule(
-        "math_block", lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n'
-    )
-    md.add_render_rule(
-        "math_block_label",
-        lambda self, t, i, o, e: f'<div class="math">\\[{html.escape(t[i].content.strip())}\\]</div>\n',
-    )
-
-
 def _marks(md: MarkdownIt) -> None:
     """==highlighted== text as <mark>, as pymdownx.mark, Obsidian and many editors write it."""
     md.inline.ruler.before("emphasis", "packager_mark", _mark)
@@ -313,7 +292,9 @@ PLUGINS: dict[str, Plugin] = {
     "definition-lists": _definition_lists,
     "admonitions": _admonitions,
     "attributes": _attributes,
-    "dollar-math": _dollar_math,
+    "dollar-math": maths.dollar_math,
+    "bracket-math": maths.bracket_math,
+    "amsmath": maths.amsmath,
     "marks": _marks,
     "myst": _myst,
     "obsidian": _obsidian,

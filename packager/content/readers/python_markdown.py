@@ -12,6 +12,7 @@ HOUSE_OPTIONS = {
     "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e"},
     "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
     "pymdownx.tasklist": {"custom_checkbox": False},
+    "pymdownx.arithmatex": {"generic": True},  # span.arithmatex / div.arithmatex with \(…\) / \[…\]: content.maths
 }
 
 

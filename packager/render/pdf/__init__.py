@@ -71,6 +71,7 @@ def _render_whole(ctx: RenderContext, identifier: bytes, target) -> int:
     import weasyprint
 
     worker.remember_page_references()
+    worker.tag_formulas()
     html = weasyprint.HTML(string=book_html(ctx), url_fetcher=worker.url_fetcher(asset_files(ctx.book)))
     options = worker.options(identifier)
     document = html.render(**options)

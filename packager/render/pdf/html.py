@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 from packager import __version__
 from packager.book.model import Article
 from packager.render.context import RenderContext
+from packager.render.pdf.maths import draw_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, xref_url
 from packager.render.styles import stylesheet
 
@@ -70,7 +71,7 @@ class PdfArticle:
 
 
 def pdf_fragment(article: Article) -> str:
-    """Move footnotes to where they are called (WeasyPrint's float: footnote) and prefix asset URLs."""
+    """Move footnotes to where they are called (WeasyPrint's float: footnote), prefix asset URLs, draw formulas."""
     return serialize(pdf_tree(article))
 
 
@@ -98,6 +99,7 @@ def pdf_tree(article: Article):
         src = img.get("src", "")
         if src and not urlsplit(src).scheme:
             img.set("src", ASSET_SCHEME + src)
+    draw_formulas(root)
     return root
 
 

@@ -13,6 +13,7 @@ import signal
 from pathlib import Path
 from urllib.parse import unquote
 
+from packager.render.pdf.maths import svg_response, tag_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, PROBE_PAGES, Bookmark, FooterProbe, PartJob, PartResult
 from packager.render.pdf.portable import portable
 
@@ -27,11 +28,14 @@ def options(identifier: bytes) -> dict:
 
 
 def url_fetcher(assets: dict[str, tuple[str, str]]):
-    """A WeasyPrint URL fetcher that serves only the book's own assets: no network, nothing outside SOURCE."""
+    """A WeasyPrint URL fetcher that serves only the book's own assets and formulas: no network, nothing outside SOURCE."""
     import weasyprint.urls
 
     class AssetFetcher(weasyprint.urls.URLFetcher):
         def fetch(self, url, headers=None):
+            drawing = svg_response(url)  # a formula's drawing (render.pdf.maths), never the sanitised content's
+            if drawing is not None:
+                return weasyprint.urls.URLFetcherResponse(url, body=drawing, headers={"Content-Type": "image/svg+xml"})
             if url.startswith(ASSET_SCHEME):
                 href = unquote(url[len(ASSET_SCHEME) :])
                 asset = assets.get(href)
@@ -53,6 +57,7 @@ def render_part(job: PartJob) -> PartResult:
     import weasyprint
 
     remember_page_references()
+    tag_formulas()
     opts = options(job.identifier)
     fetcher = url_fetcher(job.assets)
     document = weasyprint.HTML(string=job.html, url_fetcher=fetcher).render(**opts)
