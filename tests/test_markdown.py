@@ -220,3 +220,12 @@ def test_no_space_is_left_before_a_line_break_where_a_comment_was(tmp_path):
     )
     html = book.articles[0].html
     assert "Before\nafter" in html and " \n" not in html
+
+
+def test_a_link_left_with_only_an_omitted_image_is_named_by_the_image_file(tmp_path):
+    """A screen reader must find words in every link (Ace: link-name), even when its image could not be kept."""
+    text = "[![](https://example.org/pics/badge-status.svg)](https://example.org/)\n\n[![](gone/diagram.png)](a.md)\n"
+    book, _ = make_book(tmp_path, {"a.md": text})
+    html = article(book, "a.md").html
+    assert html.count('<span class="image-omitted">[badge-status]</span>') == 1
+    assert '<span class="image-omitted">[diagram]</span>' in html

@@ -309,6 +309,29 @@ def test_an_unknown_command_is_a_warning_and_shown_as_code():
     assert [c.text for c in root.iter("code")] == ["\\nosuchcommand{x} + 1"]
 
 
+@pytest.mark.parametrize(
+    "tex, expected",
+    [
+        (r"\ce{LiPF6}", "LiPF6"),
+        (r"\ce{Li_{3+x}Si_xP_{1-x}S_4}", "Li3+xSixP1−xS4"),
+        (r"\ce{SO4^2-}", "SO42−"),
+        (r"\ce{2 H2 + O2 -> 2 H2O}", "2H2+O2→2H2O"),
+    ],
+)
+def test_mhchem_formulas_and_reactions_are_read(tex, expected):
+    root, diagnostics = _render(f"Made of ${tex}$.")
+    assert diagnostics.warnings == []
+    (math,) = root.iter(MATH)
+    assert "".join("".join(math.itertext()).split()) == expected and math.get("alttext") == tex
+    subscripts = [el for el in math.iter() if etree.QName(el).localname in ("msub", "msubsup")]
+    assert subscripts  # the counts are subscripts, not text beside the symbols
+
+
+def test_mhchem_that_is_not_read_is_one_warning():
+    _, diagnostics = _render(r"An isotope $\ce{^{227}_{90}Th+}$.")
+    assert [w.kind for w in diagnostics.warnings] == [WARNING_KIND] and "\\ce" in diagnostics.warnings[0].message
+
+
 def test_a_numbered_equation_keeps_its_number_and_id():
     html = '<div class="math" id="eq-area"><span class="eqno">(3)</span>\\[A = \\pi r^2\\]</div>'
     root, diagnostics = _render(html)

@@ -36,6 +36,10 @@ def resolve_images(root, ctx: ArticleContext) -> None:
 
 
 def _replace_with_alt(img, alt: str) -> None:
+    link = next(img.iterancestors("a"), None)
+    if not alt.strip() and link is not None and not "".join(link.itertext()).strip():
+        # a link would be left with nothing to read: the image's file name names it instead
+        alt = posixpath.basename(urlsplit(img.get("src") or "").path).rsplit(".", 1)[0] or "image"
     span = etree.Element("span", {"class": "image-omitted"})
     span.text = f"[{alt}]" if alt else ""
     span.tail = img.tail

@@ -131,7 +131,8 @@ def _cached_mathml(tex: str, display: bool, preamble: str):
     if unbalanced:
         return None, unbalanced
     try:
-        tree = Converter(display="block" if display else "inline").convert_to_element(preamble + _LABEL.sub("", tex))
+        source = preamble + _LABEL.sub("", chemistry(tex))
+        tree = Converter(display="block" if display else "inline").convert_to_element(source)
     except Exception as error:  # noqa: BLE001 - latex2mathml raises what its parser meets; bad TeX is the user's
         return None, _reason(error)
     if _depth(tree) > MAX_DEPTH:
@@ -144,6 +145,58 @@ def _cached_mathml(tex: str, display: bool, preamble: str):
     _copy_children(tree, math)
     _text_in_tokens(math)
     return math, None
+
+
+_CE = re.compile(r"\\ce\s*\{")
+_CHEMISTRY = re.compile(
+    r"(?P<element>[A-Z][a-z]?)|(?P<number>\d+(?:\.\d+)?)|(?P<script>_(?:\{[^{}]*\}|\w)|\^(?:\{[^{}]*\}|\d*[+-]|\w))"
+    r"|(?P<arrow><=>|<->|->|<-)|(?P<plus>\s*\+\s+|\s+\+\s*)|(?P<other>[()\[\]·.,\s]|[a-z])"
+)
+_ARROWS = {"->": "\\rightarrow", "<-": "\\leftarrow", "<->": "\\leftrightarrow", "<=>": "\\rightleftharpoons"}
+
+
+def chemistry(tex: str) -> str:
+    """mhchem's \\ce{…} for formulas and simple reactions (Li_{3+x}PS4, 2 H2 + O2 -> 2 H2O) as plain TeX.
+
+    What this does not read is left as it is, and the converter reports \\ce as unknown.
+    """
+    out, pos = [], 0
+    for match in _CE.finditer(tex):
+        if match.start() < pos:
+            continue
+        depth, end = 1, match.end()
+        while end < len(tex) and depth:
+            depth += {"{": 1, "}": -1}.get(tex[end], 0)
+            end += 1
+        written = _chemical(tex[match.end() : end - 1]) if depth == 0 else None
+        if written is not None:
+            out.append(tex[pos : match.start()] + written)
+            pos = end
+    return "".join(out) + tex[pos:] if out else tex
+
+
+def _chemical(formula: str) -> str | None:
+    parts, pos, after_species = [], 0, False
+    while pos < len(formula):
+        match = _CHEMISTRY.match(formula, pos)
+        if match is None:
+            return None
+        kind, text = match.lastgroup, match.group()
+        if kind == "element":
+            parts.append(f"\\mathrm{{{text}}}")
+        elif kind == "number":
+            parts.append(f"_{{{text}}}" if after_species else text)
+        elif kind == "script":
+            parts.append(text if text[1] == "{" or len(text) == 2 else f"^{{{text[1:]}}}")
+        elif kind == "arrow":
+            parts.append(_ARROWS[text])
+        elif kind == "plus":
+            parts.append("+")
+        else:
+            parts.append("\\cdot " if text == "·" else "\\," if text.isspace() else text)
+        after_species = kind in ("element", "script") or text in (")", "]")
+        pos = match.end()
+    return "{" + "".join(parts) + "}"
 
 
 def _depth(tree) -> int:
