@@ -21,7 +21,7 @@ from packager.project import config as config_module
 from packager.project import dialect, mkdocs
 
 from conftest import book_file, build_into, corpus
-from validators import epubcheck_problems, pdfinfo, qpdf_check
+from validators import ace_serious, epubcheck_problems, pdfinfo, qpdf_check
 
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -253,3 +253,8 @@ def test_mkdocs_snippets_auto_append_resolves_the_site_wide_links(mkdocs_build):
     assert "https://www.mkdocs.org/user-guide/configuration/#docs_dir" in page.html
     for article in mkdocs_build.book.articles:
         assert "][mkdocs" not in text_outside_code(article.html), article.source
+
+
+def test_mkdocs_site_epub_has_no_serious_accessibility_issue(mkdocs_build):
+    """Links in ??? summaries were controls inside a control (axe: nested-interactive) until the repair unwrapped them."""
+    assert ace_serious(book_file(mkdocs_build, ".epub")) == []

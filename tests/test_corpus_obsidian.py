@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from conftest import book_file, build_into, corpus
-from validators import epubcheck_problems, pdfinfo, pdftotext_pages, qpdf_check
+from validators import ace_serious, epubcheck_problems, pdfinfo, pdftotext_pages, qpdf_check
 
 XHTML = "http://www.w3.org/1999/xhtml"
 NS = {"x": XHTML}
@@ -183,8 +183,9 @@ def test_tags_are_article_tags_never_titles(obsidian_build):
     assert not any(a.title.startswith("#") for a in articles.values())
 
 
-def test_the_vault_book_passes_epubcheck_and_its_pdf_is_tagged(obsidian_build):
+def test_the_vault_book_passes_epubcheck_and_ace_and_its_pdf_is_tagged(obsidian_build):
     assert epubcheck_problems(book_file(obsidian_build, ".epub")) == []
+    assert ace_serious(book_file(obsidian_build, ".epub")) == []  # a link around a left-out image keeps a name
     pdf = book_file(obsidian_build, ".pdf")
     assert pdfinfo(pdf).get("Tagged") == "yes"
     assert qpdf_check(pdf)[0] == 0

@@ -210,6 +210,10 @@ REPAIRED = {
         "<details><summary>s</summary><summary>t</summary></details>",
         "<details><summary>s</summary><div>t</div></details>",
     ),
+    "a link in a summary keeps its text, not its link (axe: nested-interactive)": (
+        '<details><summary>See <a href="https://example.org/">the guide</a></summary>x</details>',
+        "<details><summary>See the guide</summary>x</details>",
+    ),
     "a caption between text is a block": (
         "<figure>a<figcaption>c</figcaption>b</figure>",
         "<figure>a<div>c</div>b</figure>",

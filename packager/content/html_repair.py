@@ -55,6 +55,7 @@ _TABLE_LETTERS = {"caption": "c", "colgroup": "g", "thead": "h", "tbody": "b", "
 #: Elements that may not be inside these, at any depth.
 EXCLUDED = {
     "a": frozenset({"a", "details", "summary"}),  # interactive content; a summary goes with its details
+    "summary": frozenset({"a"}),  # a summary opens its details: a link there is a control in a control
     "dfn": frozenset({"dfn"}),
     "caption": frozenset({"table"}),
     "th": frozenset(HEADINGS | {"section", "aside"}),
