@@ -17,14 +17,13 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from pymdownx.slugs import slugify as github_slugify
 
 from packager.book.model import Heading
 from packager.book.slugs import unique
 from packager.content import deflists, images, maths, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
-from packager.content.readers import reader_for
+from packager.content.readers import heading_slug, reader_for
 from packager.content.urls import safe_url
 from packager.content.vault import ArticleVault
 from packager.project.dialect import MYST, OBSIDIAN, PYTHON_MARKDOWN, MarkdownDialect
@@ -257,16 +256,13 @@ def _first_line(p):
     return holder
 
 
-_github_slug = github_slugify(case="lower")
-
-
 def _add_ids(root) -> None:
     """Ids for headings and definition terms, as GitHub and Hugo make them: links written for those sites work."""
     taken = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "dt"):
         if el.get("id"):
             continue
-        base = _github_slug(_text(el), "-") or ("term" if el.tag == "dt" else "section")
+        base = heading_slug(_text(el)) or ("term" if el.tag == "dt" else "section")
         new, n = base, 0
         while new in taken:
             n += 1

@@ -16,7 +16,8 @@ from typing import Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pymdownx.slugs import slugify
+
+from packager.content.readers import heading_slug
 
 #: Embeds that become images; other files (PDF, audio, video) become links; anything else is a note.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp")
@@ -28,8 +29,6 @@ _SIZE = re.compile(r"^\s*(\d+)(?:\s*x\s*(\d+))?\s*$")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _TAG = re.compile(r"#([\w/-]*[^\W\d][\w/-]*)")
 _EMBED_LINE = re.compile(r"[ \t]*!\[\[([^\[\]\n]+)\]\][ \t]*$")
-
-github_slug = slugify(case="lower")
 
 
 class Vault(Protocol):
@@ -93,8 +92,6 @@ def _comment_block(state, start_line: int, end_line: int, silent: bool) -> bool:
         line = end_line - 1
     if not silent:
         state.line = line + 1
-    else:
-        return True
     return True
 
 
@@ -126,10 +123,16 @@ def _bracketed(src: str, pos: int, limit: int) -> tuple[str, int] | None:
 
 
 def _split(inner: str) -> tuple[str, str, str | None]:
-    """(name, fragment, shown text) of 'Name#Heading|shown' (a table writes the bar as \\|)."""
+    """(name, fragment, shown text) of 'Name#Heading|shown'; of 'Name#A#B', the fragment is B (\\| in a table)."""
     target, bar, shown = inner.replace("\\|", "|").partition("|")
     name, _, fragment = target.partition("#")
-    return name.strip(), fragment.strip(), (shown.strip() if bar else None)
+    return name.strip(), fragment.split("#")[-1].strip(), (shown.strip() if bar else None)
+
+
+def _kind(name: str) -> str:
+    """What an embed of name shows: an "image", a "file" (a link to it) or a "note" (its text)."""
+    lowered = name.lower()
+    return "image" if lowered.endswith(IMAGE_SUFFIXES) else "file" if lowered.endswith(FILE_SUFFIXES) else "note"
 
 
 def _bracket_rule(kind: str, bang: bool):
@@ -161,8 +164,8 @@ def _embed_block(state, start_line: int, end_line: int, silent: bool) -> bool:
     if match is None or match.end() != end:
         return False
     name, fragment, shown = _split(match.group(1))
-    if name.lower().endswith(IMAGE_SUFFIXES + FILE_SUFFIXES):
-        return False  # an image stays inline, in its paragraph
+    if _kind(name) != "note":
+        return False  # an image or a file link stays inline, in its paragraph
     if not silent:
         token = state.push("obsidian_embed", "", 0)
         token.block = True
@@ -173,7 +176,7 @@ def _embed_block(state, start_line: int, end_line: int, silent: bool) -> bool:
 
 
 def _is_note_embed(token: Token) -> bool:
-    return token.type == "obsidian_embed" and not token.meta["name"].lower().endswith(IMAGE_SUFFIXES + FILE_SUFFIXES)
+    return token.type == "obsidian_embed" and _kind(token.meta["name"]) == "note"
 
 
 def _lift_embeds(state) -> None:
@@ -192,14 +195,7 @@ def _lift_embeds(state) -> None:
             if child is not None and not _is_note_embed(child):
                 run.append(child)
                 continue
-            while run and (run[0].type in ("softbreak", "hardbreak") or run[0].content.strip() == "" == run[0].tag):
-                run.pop(0)
-            while run and (run[-1].type in ("softbreak", "hardbreak") or run[-1].content.strip() == "" == run[-1].tag):
-                run.pop()
-            if run and run[0].type == "text":
-                run[0].content = run[0].content.lstrip()
-            if run and run[-1].type == "text":
-                run[-1].content = run[-1].content.rstrip()
+            run = _trimmed(run)
             if run:
                 part = Token("inline", "", 0, children=run, content="".join(c.content for c in run), level=inline.level)
                 out.extend((_copy(token), part, _copy(closing)))
@@ -209,6 +205,26 @@ def _lift_embeds(state) -> None:
                 out.append(child)
         i += 3
     state.tokens[:] = out
+
+
+def _blank(token: Token) -> bool:
+    """A line break, or text that is only white space."""
+    return token.type in ("softbreak", "hardbreak") or (token.type == "text" and not token.content.strip())
+
+
+def _trimmed(run: list[Token]) -> list[Token]:
+    """Inline tokens without the breaks and white space at either end."""
+    start, end = 0, len(run)
+    while start < end and _blank(run[start]):
+        start += 1
+    while end > start and _blank(run[end - 1]):
+        end -= 1
+    run = run[start:end]
+    if run and run[0].type == "text":
+        run[0].content = run[0].content.lstrip()
+    if run and run[-1].type == "text":
+        run[-1].content = run[-1].content.rstrip()
+    return run
 
 
 def _copy(token: Token) -> Token:
@@ -224,20 +240,23 @@ def _shown(meta: dict) -> str:
     """The text Obsidian shows for a link: its alias, else 'Note > Heading', else the name."""
     if meta["shown"]:
         return meta["shown"]
-    name, fragment = meta["name"].removesuffix(".md"), meta["fragment"].split("#")[-1].strip()
+    name, fragment = meta["name"].removesuffix(".md"), meta["fragment"]
     if not fragment:
         return name
     return f"{name} > {fragment}" if name else fragment
 
 
 def _fragment(fragment: str) -> str:
-    """The id a link's #fragment lands on: a block's ^id as it is, a heading's (the last of a#b#c) as its slug."""
-    last = fragment.split("#")[-1].strip()
-    return last if last.startswith("^") else github_slug(last, "-")
+    """The id a link's #fragment lands on: a block's ^id as it is, a heading's as its slug."""
+    return fragment if fragment.startswith("^") else heading_slug(fragment)
 
 
 def _render_link(self, tokens, idx, options, env) -> str:
-    meta = tokens[idx].meta
+    return _link(tokens[idx].meta, env)
+
+
+def _link(meta: dict, env) -> str:
+    """The link [[…]] stands for, or its text alone when the vault has no such note."""
     shown = html.escape(_shown(meta))
     vault = _vault(env)
     if vault is None:
@@ -254,10 +273,10 @@ def _render_embed(md: MarkdownIt, token: Token, env) -> str:
     name, shown = meta["name"], meta["shown"]
     if vault is None:
         return html.escape(meta["raw"])
-    lowered = name.lower()
-    if lowered.endswith(IMAGE_SUFFIXES):
+    kind = _kind(name)
+    if kind == "image":
         return _image(vault, meta)
-    if lowered.endswith(FILE_SUFFIXES):
+    if kind == "file":
         href = vault.file(name)
         text = html.escape(shown or name)
         return f'<a class="embed-file" href="{html.escape(href or name, quote=True)}">{text}</a>'
@@ -287,8 +306,8 @@ def _note_embed(md: MarkdownIt, token: Token, env: dict, vault: Vault) -> str:
     if found is None:
         return html.escape(_shown(meta))
     identity, title, body = found
-    fragment = meta["fragment"].split("#")[-1].strip()
-    link = _render_link(None, [token], 0, None, env)
+    fragment = meta["fragment"]
+    link = _link(meta, env)
     at = env.get("obsidian_at", meta["raw"])  # the embed in the article itself, where a warning belongs
     wrap = (lambda inner: f'<p class="embed-link">{inner}</p>\n') if token.block else (lambda inner: inner)
     if (identity, fragment) in stack or (identity, "") in stack[1:] or (not fragment and (identity, "") in stack):
@@ -316,9 +335,9 @@ def _section(md: MarkdownIt, body: str, fragment: str) -> str | None:
     if fragment.startswith("^"):
         block = next((t for t in tokens if t.attrGet("id") == fragment and t.map), None)
         return None if block is None else "\n".join(lines[block.map[0] : block.map[1]])
-    wanted = github_slug(fragment, "-")
+    wanted = heading_slug(fragment)
     for i, token in enumerate(tokens):
-        if token.type != "heading_open" or github_slug(tokens[i + 1].content, "-") != wanted:
+        if token.type != "heading_open" or heading_slug(tokens[i + 1].content) != wanted:
             continue
         end = next(
             (
@@ -348,11 +367,7 @@ def _block_ids(state) -> None:
             continue
         block_id = "^" + match.group(1)
         last.content = last.content[: match.start()].rstrip()
-        while (
-            token.children
-            and token.children[-1].type in ("softbreak", "hardbreak")
-            or (token.children and token.children[-1].type == "text" and not token.children[-1].content)
-        ):
+        while token.children and _blank(token.children[-1]):
             token.children.pop()
         opening = tokens[i - 1]
         alone = not token.children
