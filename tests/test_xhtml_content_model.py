@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from test_xhtml_property import PNG, XHTML, check_fragment, render
+from test_xhtml_property import XHTML, check_fragment, check_rendered, render, with_link_targets
 
 from packager.content import xhtml
 
@@ -251,19 +251,14 @@ def test_content_model_repairs(html, expected):
 @pytest.fixture(scope="module")
 def article_folder(tmp_path_factory):
     """A source folder with the picture and the other article the documents name."""
-    folder = tmp_path_factory.mktemp("raw-html")
-    (folder / "pic.png").write_bytes(PNG)
-    (folder / "other.md").write_text("# Other\n\n## Part\n", encoding="utf-8")
-    return folder
+    return with_link_targets(tmp_path_factory.mktemp("raw-html"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=raw_html_documents)
 def test_raw_html_renders_to_safe_wellformed_xhtml(article_folder, text):
     """Each document alone, shrunk to its smallest form when it fails: well-formed, safe, its headings there."""
-    rendered = render(article_folder, text)
-    check_fragment(rendered.html)
-    assert {h.id for h in rendered.headings} <= rendered.ids
+    check_rendered(article_folder, text)
 
 
 # --------------------------------------------------------------------------- one EPUB of 500 documents
@@ -309,8 +304,7 @@ def test_raw_html_documents_make_an_epub_that_epubcheck_accepts(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
     (source / "packager.toml").write_text('[book]\ntitle = "Raw HTML"\n\n[output]\nformats = ["epub"]\n')
-    (source / "pic.png").write_bytes(PNG)
-    (source / "other.md").write_text("# Other\n\n## Part\n", encoding="utf-8")
+    with_link_targets(source)
     for number, text in enumerate(documents):
         (source / f"doc-{number:03}.md").write_text(f"# Doc {number}\n\n{text}\n", encoding="utf-8")
     result = build_into(source, tmp_path / "dist")
