@@ -13,6 +13,13 @@ def slugify(text: str, fallback: str = "book") -> str:
     return slug or fallback
 
 
+def heading_slug(text: str) -> str:
+    """The id GitHub (and so packager) gives a heading of this text: what links to the heading must name."""
+    from pymdownx.slugs import slugify as github
+
+    return github(case="lower")(text, "-")
+
+
 def unique(candidate: str, taken: set[str] | dict) -> str:
     """Return candidate, or candidate-2, -3 … whichever is not taken yet."""
     if candidate not in taken:

@@ -19,11 +19,11 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from packager.book.model import Heading
-from packager.book.slugs import unique
+from packager.book.slugs import heading_slug, unique
 from packager.content import deflists, images, maths, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
-from packager.content.readers import heading_slug, reader_for
+from packager.content.readers import reader_for
 from packager.content.urls import safe_url
 from packager.content.vault import ArticleVault
 from packager.project.dialect import MYST, OBSIDIAN, PYTHON_MARKDOWN, MarkdownDialect

@@ -13,16 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from pymdownx.slugs import slugify
-
 from packager.project.dialect import COMMONMARK, MarkdownDialect
-
-_github_slug = slugify(case="lower")
-
-
-def heading_slug(text: str) -> str:
-    """The id GitHub (and so packager) gives a heading of this text: what links to the heading must name."""
-    return _github_slug(text, "-")
 
 
 class Reader(Protocol):

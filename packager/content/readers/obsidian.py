@@ -17,7 +17,7 @@ from typing import Protocol
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from packager.content.readers import heading_slug
+from packager.book.slugs import heading_slug
 
 #: Embeds that become images; other files (PDF, audio, video) become links; anything else is a note.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp")
