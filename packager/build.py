@@ -39,10 +39,17 @@ class BuildRequest:
     use_cache: bool = True
     jobs: int | None = None  # --jobs: worker processes for the Markdown and the PDF; None: one per CPU
     formats: tuple[str, ...] = ()  # --format: the books to make instead of [output] formats
+    site: str | None = None  # --site: the site profile SOURCE is read as, instead of what its files say
+    notice: Callable[[str], None] | None = None  # where the lines saying what was read go (the command's stderr)
 
     def stage(self, name: str) -> None:
         if self.progress:
             self.progress(name)
+
+    def tell(self, line: str) -> None:
+        """Say what the build read (which site profile): the first lines a build prints."""
+        if self.notice:
+            self.notice(line)
 
 
 @dataclass
@@ -88,6 +95,7 @@ def run(request: BuildRequest, diagnostics: Diagnostics | None = None) -> BuildR
         "slug": book.slug,
         "version": book.version,
         "articles": len([a for a in book.articles if not a.is_generated]),
+        "read_as": project.read_as,
     }
     with folder.Lock(output):
         staging = folder.staging_folder(output)
@@ -125,12 +133,19 @@ def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts)
         source,
         output,
         (themes_root(),),
-        {"epoch": str(pinned) if pinned else None, "label": request.version_label, "formats": sorted(request.formats)},
+        {
+            "epoch": str(pinned) if pinned else None,
+            "label": request.version_label,
+            "formats": sorted(request.formats),
+            "site": request.site,
+        },
     )
 
 
 def _reuse(record: dict, output: Path, request: BuildRequest, started: float, diagnostics: Diagnostics) -> BuildResult:
     """Report the previous build again: same files, same warnings (so --strict still fails)."""
+    for line in record.get("summary", {}).get("read_as", []):
+        request.tell(line)
     for w in record.get("warnings", []):
         diagnostics.warn(w.get("file") or "", w.get("message", ""), w.get("line"), kind=w.get("kind"))
     _fail_if_strict(request, diagnostics)
@@ -148,6 +163,7 @@ class CheckResult:
     book: Book
     diagnostics: Diagnostics
     seconds: float
+    project: Project | None = None
 
 
 def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> CheckResult:
@@ -159,8 +175,8 @@ def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> Chec
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source = project_module.source_folder(request.source)
     count = workers.worker_count(request.jobs)
-    _, _, book, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
-    return CheckResult(book, diagnostics, time.perf_counter() - started)
+    project, _, book, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
+    return CheckResult(book, diagnostics, time.perf_counter() - started, project)
 
 
 def _prepare(
@@ -179,14 +195,16 @@ def _prepare(
 
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
-    project = project_module.load(source, output, diagnostics, git)
+    project = project_module.load(source, output, diagnostics, git, request.site)
+    for line in project.read_as:
+        request.tell(line)
     formats = request.formats or project.config.output.formats  # --format wins over [output] formats
     request.stage(f"rendering {len(project.files)} articles")
     if warm:
         registry.prepare(formats, [f.body for f in project.files], count)
     ahead = (lambda: warmup.renderers(project.theme, project.config, formats)) if warm else None
     config = project.config
-    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead, project.dialect)
+    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead, project.dialect, project.site)
     diagnostics.extend(project.changelog_warnings)
     book = _edition(book, project, request.version_label)
     book = credits.apply(book, project.theme, config.credits.items, diagnostics)

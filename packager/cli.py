@@ -30,6 +30,23 @@ def _common(function):
     return function
 
 
+def _site_option(function):
+    """--site: read SOURCE as a given site's tool reads it."""
+    from packager.project.sites import NAMES as SITES
+
+    return click.option(
+        "--site",
+        type=click.Choice(tuple(SITES), case_sensitive=False),
+        default=None,
+        help="Read SOURCE as this tool's site does (order, parts, metadata); default: [content] site, else found from its files.",
+    )(function)
+
+
+def _tell(quiet: bool):
+    """Where a command says what it read: stderr, unless it is quiet."""
+    return None if quiet else functools.partial(click.echo, err=True)
+
+
 def _emit_json(data: dict) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -60,8 +77,11 @@ def main() -> None:
     multiple=True,
     help="Make only this book (repeat for both); default: [output] formats. The download page lists what was made.",
 )
+@_site_option
 @_common
-def build(source, output, version_label, no_cache, jobs, formats, strict, as_json, quiet, verbose, no_color) -> None:
+def build(
+    source, output, version_label, no_cache, jobs, formats, site, strict, as_json, quiet, verbose, no_color
+) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
     from packager.console import build_report, error_report, report_warnings, warnings_data
@@ -80,6 +100,8 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
         use_cache=not no_cache,
         jobs=jobs,
         formats=tuple(dict.fromkeys(formats)),  # click gives each as its choice's spelling
+        site=site.lower() if site else None,
+        notice=_tell(quiet or as_json),
     )
     diagnostics = Diagnostics()
     try:
@@ -117,17 +139,21 @@ def build(source, output, version_label, no_cache, jobs, formats, strict, as_jso
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path), default=".")
+@_site_option
 @_common
-def check(source, strict, as_json, quiet, verbose, no_color) -> None:
-    """Check SOURCE without rendering: config, front matter, links, images, licences, credits."""
+def check(source, site, strict, as_json, quiet, verbose, no_color) -> None:
+    """Check SOURCE without rendering: config, front matter, links, images, licences, credits; print its outline."""
     from packager import build as build_module
-    from packager.console import error_report, report_warnings, warnings_data
+    from packager.console import error_report, outline_data, outline_lines, report_warnings, warnings_data
     from packager.diagnostics import Diagnostics
 
     setup_logging(verbose, quiet or as_json, no_color)
     diagnostics = Diagnostics()
+    request = build_module.BuildRequest(
+        source=source, site=site.lower() if site else None, notice=_tell(quiet or as_json)
+    )
     try:
-        result = build_module.check(build_module.BuildRequest(source=source), diagnostics)
+        result = build_module.check(request, diagnostics)
     except PackagerError as error:
         if as_json:
             _emit_json(error_report(error, warnings_data(diagnostics)))
@@ -143,12 +169,15 @@ def check(source, strict, as_json, quiet, verbose, no_color) -> None:
                 "ok": not failed,
                 "exit_code": int(code),
                 "articles": len(result.book.articles),
+                **outline_data(result.book, result.project),
                 "warnings": warnings,
                 "seconds": round(result.seconds, 3),
                 "error": None,
             }
         )
     elif not quiet:
+        for line in outline_lines(result.book, result.project):
+            click.echo(line)
         report_warnings(diagnostics, verbose)
         articles = len([a for a in result.book.articles if not a.is_generated])
         click.echo(f"{articles} articles checked, {len(warnings)} warning(s), {result.seconds:.2f} s", err=True)

@@ -157,3 +157,34 @@ def error_report(error: PackagerError, warnings: list[dict] | None = None) -> di
         "warnings": warnings or [],
         "outputs": [],
     }
+
+
+def outline_lines(book, project) -> list[str]:
+    """The book's outline as ``check`` prints it: parts and articles in order, then the pages left out and why."""
+    lines = ["Outline:"]
+    for article in book.articles:
+        if article.kind in ("credits", "share"):
+            continue
+        indent = "  " * (article.depth + 1)
+        if article.is_part:
+            lines.append(f"{indent}Part: {article.title}")
+        else:
+            lines.append(f"{indent}{article.title} ({article.source})")
+    if project is not None and project.left_out:
+        lines.append(f"Left out ({len(project.left_out)}):")
+        lines.extend(f"  {rel}: {why}" for rel, why in project.left_out)
+    return lines
+
+
+def outline_data(book, project) -> dict:
+    """The outline, the pages left out and the site profile, for ``check --json``."""
+    site = project.site if project is not None else None
+    return {
+        "site": {"profile": site.profile, "config": site.config_file} if site else None,
+        "outline": [
+            {"kind": a.kind, "title": a.title, "source": a.source or None, "depth": a.depth}
+            for a in book.articles
+            if a.kind not in ("credits", "share")
+        ],
+        "left_out": [{"file": rel, "why": why} for rel, why in (project.left_out if project else ())],
+    }

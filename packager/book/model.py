@@ -131,8 +131,8 @@ class Article:
     original: OriginalSource | None = None
     contributors: tuple[Person, ...] = ()
     items: tuple[CreditItem, ...] = ()
-    kind: str = "chapter"  # "intro", "chapter", or generated back matter: "credits", "share"
-    depth: int = 0  # 0 top level, 1 inside a section introduced by a folder's index
+    kind: str = "chapter"  # "intro", "chapter", "part" (a part title), or generated back matter: "credits", "share"
+    depth: int = 0  # 0 top level; n inside n sections (a folder's index, a site's nav section or part)
     ids: frozenset[str] = frozenset()
     front_matter: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -142,8 +142,13 @@ class Article:
 
     @property
     def is_generated(self) -> bool:
-        """Back matter that packager writes itself (credits, share), not a source file."""
-        return self.kind in ("credits", "share")
+        """Written by packager, not read from a source file: back matter (credits, share) and part titles."""
+        return self.kind in ("credits", "share", "part")
+
+    @property
+    def is_part(self) -> bool:
+        """A part title: a page that opens a section of the book and holds no text of its own."""
+        return self.kind == "part"
 
     @property
     def anchor(self) -> str:
@@ -175,6 +180,8 @@ class Book:
     share_text: str = ""
     editions: tuple[Edition, ...] = ()  # from CHANGELOG.md, newest first
     licence_text: str | None = None  # the source's own LICENSE file, shipped in the ZIP
+    copyright: str | None = None  # the copyright line, as the config or the site writes it
+    repository: str | None = None  # where the book's source lives
     identifier: str = ""
     modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
     source_dir: Path = Path(".")
@@ -182,6 +189,18 @@ class Book:
     @property
     def author_names(self) -> str:
         return names(self.authors)
+
+    def part_titles(self) -> dict[str, str]:
+        """Map each article's slug to the title of the part it is in (none: the book's), for running heads."""
+        titles: dict[str, str] = {}
+        open_parts: list[Article] = []
+        for article in self.articles:
+            while open_parts and open_parts[-1].depth >= article.depth:
+                open_parts.pop()
+            if article.is_part:
+                open_parts.append(article)
+            titles[article.slug] = open_parts[-1].title if open_parts else self.title
+        return titles
 
     def article_for_id(self) -> dict[str, Article]:
         """Map every id in the book to the article that holds it."""

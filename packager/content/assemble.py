@@ -20,6 +20,7 @@ from packager.errors import ConfigError, ContentError
 from packager.project.config import Config
 from packager.project.dialect import MYST, OBSIDIAN, MarkdownDialect
 from packager.project.dialect import resolve as resolve_dialect
+from packager.project.sites import Site
 from packager.project.sources import SourceFile, parse_date, readable_files
 
 _INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
@@ -34,10 +35,12 @@ def assemble(
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
     dialect: MarkdownDialect | None = None,
+    site: Site | None = None,
 ) -> Book:
     """Render every article (in up to workers processes, calling meanwhile as they work) and gather the book around it.
 
-    dialect is the articles' Markdown dialect; by default the one SOURCE and its config choose.
+    dialect is the articles' Markdown dialect; by default the one SOURCE and its config choose. site is the
+    docs site SOURCE was read as, whose profile's passes run on each article.
     """
     if not files:
         raise ContentError(
@@ -53,10 +56,10 @@ def assemble(
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for f in files:
-        base = "introduction" if f.is_root_index else slugify(page_path(f.rel).replace("/", "-"), "article")
+        base = "introduction" if f.is_root_index else slugify(page_path(f.page).replace("/", "-"), "article")
         slugs[f.rel] = unique(base, taken)
         taken.add(slugs[f.rel])
-    links = LinkMap((f.rel, slugs[f.rel], f.meta) for f in files)
+    links = LinkMap(((f.rel, slugs[f.rel], f.meta) for f in files), root=site.content_dir if site else "")
     assets: dict[Path, Asset] = {}
     vault = _vault(source, files, dialect) if dialect.name == OBSIDIAN else None
 
@@ -85,11 +88,14 @@ def assemble(
             vault=vault,
             labels=label_index,
             meta=f.meta,
+            site=site.profile if site else None,
+            asset_dirs=site.asset_dirs if site else (),
         )
         for f in todo
     ]
     with closing(article_pool.render_all(contexts, workers, meanwhile)) as results:
-        articles = [_article(f, slugs[f.rel], r, diagnostics) for f, r in zip(todo, results, strict=True)]
+        rendered = {f.rel: _article(f, slugs[f.rel], r, diagnostics) for f, r in zip(todo, results, strict=True)}
+    articles = _with_parts(files, rendered, taken)
 
     articles = _check_internal_links(articles, diagnostics)
     book_config = config.book
@@ -112,6 +118,8 @@ def assemble(
         version=book_config.version,
         publisher=book_config.publisher,
         keywords=book_config.keywords,
+        copyright=book_config.copyright,
+        repository=book_config.repository,
         cover=_cover(source, config),
         identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}",
         modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -119,9 +127,22 @@ def assemble(
     )
 
 
+def _with_parts(files: list[SourceFile], rendered: dict[str, Article], taken: set[str]) -> list[Article]:
+    """The articles in book order, each part title a site's nav opens before its first page as an article of its own."""
+    articles = []
+    for f in files:
+        for depth, title in f.parts:
+            slug = unique(slugify("part-" + title, "part"), taken)
+            taken.add(slug)
+            articles.append(Article(source="", slug=slug, title=title, html="", kind="part", depth=depth))
+        if f.rel in rendered:
+            articles.append(rendered[f.rel])
+    return articles
+
+
 def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnostics) -> Article:
     meta = f.meta
-    title = _string(meta.get("title")) or rendered.title_from_body or _file_title(f.rel)
+    title = f.nav_title or _string(meta.get("title")) or rendered.title_from_body or _file_title(f.rel)
     contributors, original, items = attribution.read_article(meta, f.rel, diagnostics)
     tags = meta.get("tags") or meta.get("keywords") or []
     if isinstance(tags, str):

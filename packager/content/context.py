@@ -44,6 +44,8 @@ class ArticleContext:
     vault: VaultIndex | None = None  # an Obsidian vault's notes and files, by the names wikilinks use
     labels: LabelIndex | None = None  # the book's MyST labels (MyST dialect only), built before rendering
     meta: dict = field(default_factory=dict)  # the article's front matter
+    site: str | None = None  # the site profile SOURCE was read with ("mdbook", "docusaurus", …), if any
+    asset_dirs: tuple[str, ...] = ()  # the site's folders where "/x.png" URLs are found, relative to SOURCE
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""

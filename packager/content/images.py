@@ -61,7 +61,7 @@ def _asset_for(src: str, ctx: ArticleContext) -> Asset | None:
         return None
     path_part = unquote(parts.path)
     if path_part.startswith("/"):
-        candidate = ctx.source_dir / path_part.lstrip("/")
+        candidate = _site_absolute(path_part.lstrip("/"), ctx)
     else:
         candidate = ctx.source_dir / posixpath.dirname(ctx.rel) / path_part
     source_root = ctx.source_dir.resolve()
@@ -102,6 +102,15 @@ def _asset_for(src: str, ctx: ArticleContext) -> Asset | None:
         )
     ctx.assets[resolved] = place_asset(resolved, source_root, media_type, {a.href for a in ctx.assets.values()})
     return ctx.assets[resolved]
+
+
+def _site_absolute(path: str, ctx: ArticleContext) -> Path:
+    """A "/x.png" URL: the first of the site's asset folders (its docs or static folder) that holds it, else SOURCE's."""
+    for folder in ctx.asset_dirs:
+        candidate = ctx.source_dir / folder / path
+        if candidate.is_file():
+            return candidate
+    return ctx.source_dir / path
 
 
 def mislabelled(path: Path, media_type: str) -> bool:

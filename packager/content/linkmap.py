@@ -32,13 +32,14 @@ def page_path(rel: str) -> str:
 class LinkMap:
     """Map every way of naming an article to that article's slug."""
 
-    def __init__(self, articles: Iterable[tuple[str, str, dict]]):
-        """Take (path relative to SOURCE, slug, front matter) for each article."""
+    def __init__(self, articles: Iterable[tuple[str, str, dict]], root: str = ""):
+        """Take (path relative to SOURCE, slug, front matter) for each article; root is the site's pages folder."""
         self._by_key: dict[str, str] = {}
         self._pages: dict[str, str] = {}
+        self._root = root.strip("/")
         for rel, slug, meta in articles:
             self._by_key[_key(rel)] = slug
-            self._pages[_key(page_path(rel))] = slug
+            self._pages[_key(page_path(self._in_root(rel)))] = slug
             for name in ("url", "permalink"):
                 if isinstance(meta.get(name), str):
                     self._pages.setdefault(_key(meta[name]), slug)
@@ -55,16 +56,21 @@ class LinkMap:
             return None
         file_dir = posixpath.dirname(from_rel)
         if target.lower().endswith(SUFFIXES):
-            base = "" if target.startswith("/") else file_dir
+            base = self._root if target.startswith("/") else file_dir
             return self._by_key.get(_key(posixpath.normpath(posixpath.join(base, target.lstrip("/")))))
         if target.startswith("/"):
             return self._page(target) or self._by_suffix(target)
-        page_dir = page_path(from_rel)
+        file_dir = posixpath.dirname(self._in_root(from_rel))
+        page_dir = page_path(self._in_root(from_rel))
         for base in (page_dir, file_dir, ""):
             found = self._page(posixpath.normpath(posixpath.join(base, target)))
             if found:
                 return found
         return self._by_suffix(target)
+
+    def _in_root(self, rel: str) -> str:
+        """The path as the site publishes it: relative to its pages folder."""
+        return rel[len(self._root) + 1 :] if self._root and rel.startswith(self._root + "/") else rel
 
     def _page(self, path: str) -> str | None:
         key = _key(path)

@@ -16,10 +16,11 @@ from packager.diagnostics import BuildWarning, Diagnostics
 from packager.errors import UsageError
 from packager.project import config as config_module
 from packager.project import dialect as dialect_module
-from packager.project import editions, sources, themes
+from packager.project import editions, sites, sources, themes
 from packager.project.config import Config
 from packager.project.dialect import MarkdownDialect
 from packager.project.git import GitFacts
+from packager.project.sites import Site
 from packager.project.sources import SourceFile
 from packager.project.themes import Theme
 
@@ -40,6 +41,15 @@ class Project:
     git: GitFacts
     licence_text: str | None  # the source's own licence file, when it has one
     dialect: MarkdownDialect  # the articles' Markdown, and so the reader that reads it
+    site: Site | None = None  # the docs site or vault SOURCE is, as its profile read it
+    left_out: tuple[tuple[str, str], ...] = ()  # (page, why) for the pages not in the book
+
+    @property
+    def read_as(self) -> list[str]:
+        """What a build says it read: the site profile and what it found, then the profile's notes."""
+        if self.site is None:
+            return []
+        return [self.site.summary(len(self.files), len(self.left_out)), *(f"  {note}" for note in self.site.notes)]
 
 
 def source_folder(path: Path) -> Path:
@@ -52,17 +62,30 @@ def source_folder(path: Path) -> Path:
     return source.resolve()
 
 
-def load(source: Path, output: Path | None, diagnostics: Diagnostics, git: GitFacts | None = None) -> Project:
-    """Read the project in SOURCE (never output, where the build writes); git's facts may be read already."""
+def load(
+    source: Path,
+    output: Path | None,
+    diagnostics: Diagnostics,
+    git: GitFacts | None = None,
+    site_profile: str | None = None,
+) -> Project:
+    """Read the project in SOURCE (never output, where the build writes); git's facts may be read already.
+
+    site_profile names the site SOURCE is (``--site``); by default [content] site, else what its files say.
+    """
     config = config_module.load(source)
     theme = themes.load(config.output.theme, source)
-    files = sources.discover(source, config, output, diagnostics)
+    site = sites.read(source, config, diagnostics, site_profile)
+    config = sites.apply(config, site)
+    selection = sources.select(source, config, output, diagnostics, site)
     changelog = Diagnostics()
     return Project(
         source=source,
         config=config,
         theme=theme,
-        files=tuple(files),
+        files=tuple(selection.files),
+        site=site,
+        left_out=tuple(selection.left_out),
         editions=editions.read(source, changelog),
         changelog_warnings=tuple(changelog.warnings),
         git=git or GitFacts(source),

@@ -16,6 +16,7 @@ from typing import Any
 from packager.book.model import CreditItem, Person
 from packager.errors import ConfigError
 from packager.formats import NAMES as KNOWN_FORMATS
+from packager.project.sites import NAMES as SITE_PROFILES
 
 CONFIG_NAME = "packager.toml"
 
@@ -24,6 +25,7 @@ SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MARKDOWN_READER = re.compile(r"^(commonmark|obsidian|myst|python-markdown)$")
+SITE_PROFILE = re.compile("^(" + "|".join(SITE_PROFILES) + ")$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class BookConfig:
     """Publisher named in the metadata."""
     keywords: tuple[str, ...] = ()
     """Subject keywords for the EPUB and PDF metadata."""
+    copyright: str | None = None
+    """The copyright line (``© 2026 The Authors``) for the title page's back and the download page."""
+    repository: str | None = None
+    """Where the book's source lives (an http(s) URL); the credits link to it."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ class ContentConfig:
     """Paths of articles that come first, in this order; the rest follow by weight, date, name."""
     markdown: str | None = None
     """The dialect: ``"commonmark"`` (CommonMark + GFM), ``"obsidian"``, ``"myst"`` or ``"python-markdown"``; default: chosen from the folder."""
+    site: str | None = None
+    """The site the folder is (``"mkdocs"``, ``"mdbook"``, ``"honkit"``, ``"jupyter-book"``, ``"docusaurus"``, ``"hugo"``, ``"jekyll"``, ``"obsidian"``); its config gives the order and metadata. Default: found from the folder."""
+    order_from: str | None = None
+    """A note (``Home.md``) whose links, in order, are the book's order: a map of content."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,8 @@ def parse(data: dict, path: Path | None = None) -> Config:
         slug=check.string("book.slug", book.get("slug"), SLUG, "lower-case letters, digits and hyphens"),
         publisher=check.string("book.publisher", book.get("publisher")),
         keywords=check.strings("book.keywords", book.get("keywords")),
+        copyright=check.string("book.copyright", book.get("copyright")),
+        repository=check.string("book.repository", book.get("repository"), URL, "an http(s) URL"),
     )
     formats = check.strings("output.formats", output.get("formats", list(KNOWN_FORMATS)))
     for name in formats:
@@ -250,6 +262,8 @@ def parse(data: dict, path: Path | None = None) -> Config:
             MARKDOWN_READER,
             '"commonmark", "obsidian", "myst" or "python-markdown"',
         ),
+        site=check.string("content.site", content.get("site"), SITE_PROFILE, "one of " + ", ".join(SITE_PROFILES)),
+        order_from=check.string("content.order_from", content.get("order_from")),
     )
     credits_config = CreditsConfig(items=_credit_items(check, credits.get("items")))
     share_config = _share(check, share)

@@ -7,7 +7,7 @@ import fnmatch
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -15,6 +15,7 @@ import yaml
 from packager.diagnostics import Diagnostics
 from packager.errors import ContentError
 from packager.project.config import Config
+from packager.project.sites import Entry, Site, outline_pages
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 INDEX_NAMES = ("index", "_index", "readme")
@@ -39,7 +40,15 @@ class SourceFile:
     meta: dict = field(compare=False, hash=False)
     body: str = field(compare=False)
     body_line: int = 1  # line number of the body's first line in the file
-    depth: int = 0
+    depth: int = 0  # 0 top level; n: inside n sections (folders with an index, or a site's nav sections)
+    root: str = ""  # the folder that holds the pages (a site's docs folder), relative to SOURCE
+    nav_title: str | None = None  # the title a site's nav gives the page, which wins over the page's own
+    parts: tuple[tuple[int, str], ...] = ()  # (depth, title) of the part titles that open just before this page
+
+    @property
+    def page(self) -> str:
+        """The path relative to the pages' folder: what the site publishes it as."""
+        return self.rel[len(self.root) + 1 :] if self.root and self.rel.startswith(self.root + "/") else self.rel
 
     @property
     def is_index(self) -> bool:
@@ -47,44 +56,123 @@ class SourceFile:
 
     @property
     def is_root_index(self) -> bool:
-        return self.is_index and "/" not in self.rel
+        return self.is_index and "/" not in self.page
 
 
-def discover(source: Path, config: Config, output: Path | None, diagnostics: Diagnostics) -> list[SourceFile]:
-    """Return the article files below SOURCE, read and in book order."""
+@dataclass(frozen=True)
+class Selection:
+    """The articles in book order, and the pages left out of it with why."""
+
+    files: list[SourceFile]
+    left_out: list[tuple[str, str]]
+
+
+def discover(
+    source: Path, config: Config, output: Path | None, diagnostics: Diagnostics, site: Site | None = None
+) -> list[SourceFile]:
+    """Return the article files below SOURCE (a site's pages folder), read and in book order."""
+    return select(source, config, output, diagnostics, site).files
+
+
+def select(
+    source: Path, config: Config, output: Path | None, diagnostics: Diagnostics, site: Site | None = None
+) -> Selection:
+    """Return the article files below SOURCE (a site's pages folder) in book order, and the pages left out."""
     source = source.resolve()
-    paths = list(readable_files(source, output.resolve() if output else None, diagnostics, articles=True))
+    root = site.content_dir.strip("/") if site else ""
+    suffixes = site.suffixes if site else MARKDOWN_SUFFIXES
+    paths = list(readable_files(source, output.resolve() if output else None, diagnostics, suffixes, root))
     rels = [p.relative_to(source).as_posix() for p in paths]
-    selected = [
-        (rel, path)
-        for rel, path in zip(rels, paths, strict=True)
-        if (not config.content.include or _matches(rel, config.content.include))
-        and not _matches(rel, config.content.exclude)
-    ]
-    files = [read_source(path, rel) for rel, path in selected]
+    in_outline = set(outline_pages(site.outline)) if site and site.outline is not None else None
+    selected = []
+    left_out: list[tuple[str, str]] = list(site.left_out) if site else []
+    for rel, path in zip(rels, paths, strict=True):
+        if _matches(rel, config.content.exclude):
+            continue
+        included = bool(config.content.include) and _matches(rel, config.content.include)
+        if config.content.include and not included and (in_outline is None or rel not in in_outline):
+            continue
+        if in_outline is not None and rel not in in_outline and not included:
+            if _page_name(rel, root) not in NOT_PAGES:
+                why = f"not in {site.config_file or 'the site'}'s navigation"
+                left_out.append((rel, why))
+                diagnostics.warn(
+                    rel, f"{why}, left out of the book (add it there, or to [content] include)", kind=NOT_IN_NAV
+                )
+            continue
+        selected.append((rel, path))
+    files = [replace(read_source(path, rel), root=root) for rel, path in selected]
     drafts = [f for f in files if f.meta.get("draft") is True]
     files = [f for f in files if f.meta.get("draft") is not True]
     for f in drafts:
+        left_out.append((f.rel, "draft: true"))
         diagnostics.warn(
             f.rel, "draft: true, left out of the book (remove 'draft' to include it)", kind="drafts left out"
         )
-    return order(files, config.content.order)
+    if site is not None and site.outline is not None:
+        return Selection(in_site_order(files, site.outline), left_out)
+    return Selection(order(files, config.content.order), left_out)
+
+
+#: What warnings about pages a site's nav leaves out are counted as.
+NOT_IN_NAV = "pages not in the site's navigation"
+#: Pages a site's tool writes for itself, never a chapter: left out of a nav quietly.
+NOT_PAGES = {"404.md", "summary.md"}
+
+
+def _page_name(rel: str, root: str) -> str:
+    return (rel[len(root) + 1 :] if root and rel.startswith(root + "/") else rel).lower()
+
+
+def in_site_order(files: list[SourceFile], outline: tuple[Entry, ...]) -> list[SourceFile]:
+    """Put files in the outline's order, nested as its sections are; files it does not name follow at the top."""
+    by_rel = {f.rel: f for f in files}
+    result: list[SourceFile] = []
+    placed: set[str] = set()
+    pending: list[tuple[int, str]] = []
+
+    def walk(entries: tuple[Entry, ...], depth: int) -> None:
+        for entry in entries:
+            found = by_rel.get(entry.rel) if entry.rel is not None else None
+            if found is not None and entry.rel not in placed:
+                placed.add(found.rel)
+                result.append(replace(found, depth=depth, nav_title=entry.title, parts=tuple(pending)))
+                pending.clear()
+                walk(entry.children, depth + 1)
+            elif entry.children:
+                if entry.title:
+                    pending.append((depth, entry.title))
+                walk(entry.children, depth + 1)
+
+    walk(outline, 0)
+    result.extend(replace(f, depth=0) for f in files if f.rel not in placed)
+    return result
 
 
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
 
 
-def readable_files(source: Path, output: Path | None, diagnostics: Diagnostics | None = None, articles: bool = False):
+def readable_files(
+    source: Path,
+    output: Path | None,
+    diagnostics: Diagnostics | None = None,
+    articles: tuple[str, ...] = (),
+    root: str = "",
+):
     """Yield the files below source that a build may read, sorted; never hidden, outside source or in an output.
 
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
-    symbolic links to folders and to files outside the source. With ``articles``, also
-    the NOT_ARTICLES folders, and a skipped link is warned about.
+    symbolic links to folders and to files outside the source. With ``articles`` (the
+    suffixes of article files), only those files below ``root``, never in the
+    NOT_ARTICLES folders, and a skipped link is warned about.
     """
     skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
     outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
-    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+    top = source / root if root else source
+    if not top.is_dir() or not top.resolve().is_relative_to(source):
+        return
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
@@ -105,9 +193,9 @@ def readable_files(source: Path, output: Path | None, diagnostics: Diagnostics |
             if name.startswith("."):
                 continue
             full = here / name
-            if articles and not name.lower().endswith(MARKDOWN_SUFFIXES):
+            if articles and not name.lower().endswith(articles):
                 continue
-            if articles and here == source and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
+            if articles and here == top and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
                 continue
             if full.is_symlink() and not full.resolve().is_relative_to(source):
                 if diagnostics is not None:
@@ -291,4 +379,4 @@ def order(files: list[SourceFile], explicit: tuple[str, ...] = ()) -> list[Sourc
 
 
 def _with_depth(f: SourceFile, depth: int) -> SourceFile:
-    return SourceFile(rel=f.rel, path=f.path, meta=f.meta, body=f.body, body_line=f.body_line, depth=depth)
+    return replace(f, depth=depth)

@@ -200,19 +200,26 @@ def _rights(book: Book) -> str:
 
 
 def _toc(epub, chapters):
-    """Nested table of contents: articles of depth 1 go under the section before them."""
-    toc: list = []
+    """Nested table of contents: each article under the nearest one before it that is less deep (a section or part)."""
+    root: list = []
+    open_entries: list[tuple[int, list]] = [(-1, root)]  # (depth, the children of that entry)
     for article, _doc in chapters:
-        link = epub.Link(_file(article), article.title, f"toc-{article.slug}")
-        if article.depth > 0 and toc:
-            parent = toc[-1]
-            if not isinstance(parent, tuple):
-                parent = (epub.Section(parent.title, parent.href), [])
-                toc[-1] = parent
-            parent[1].append(link)
-        else:
-            toc.append(link)
-    return toc
+        while open_entries[-1][0] >= article.depth:
+            open_entries.pop()
+        children: list = []
+        open_entries[-1][1].append((article, children))
+        open_entries.append((article.depth, children))
+
+    def entries(nodes):
+        made = []
+        for article, children in nodes:
+            if children:
+                made.append((epub.Section(article.title, _file(article)), entries(children)))
+            else:
+                made.append(epub.Link(_file(article), article.title, f"toc-{article.slug}"))
+        return made
+
+    return entries(root)
 
 
 def _epub_fragment(article: Article, owners: dict[str, Article]) -> str:

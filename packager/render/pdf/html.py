@@ -45,6 +45,7 @@ def book_html(
         part=part,
         toc_pages=toc_pages,
         xref=xref or _fragment_link,
+        part_titles=book.part_titles(),
     )
 
 
