@@ -72,6 +72,18 @@ def guide_build(tmp_path_factory):
     return build_into(corpus("opensource-guide"), tmp_path_factory.mktemp("guide") / "dist")
 
 
+@pytest.fixture(scope="session")
+def hugo_build(tmp_path_factory):
+    """The hugo-docs corpus, built once for the session."""
+    return build_into(corpus("hugo-docs"), tmp_path_factory.mktemp("hugo") / "dist")
+
+
+@pytest.fixture(scope="session")
+def mkdocs_build(tmp_path_factory):
+    """The mkdocs-site corpus (Material for MkDocs' own documentation), both books built once for the session."""
+    return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub", "pdf"))
+
+
 @pytest.fixture(params=["example_build", "guide_build"])
 def any_build(request):
     """Each real build in turn."""

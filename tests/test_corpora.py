@@ -20,7 +20,7 @@ from packager.diagnostics import Diagnostics
 from packager.project import config as config_module
 from packager.project import dialect, mkdocs
 
-from conftest import book_file, build_into, corpus
+from conftest import book_file, corpus
 from validators import ace_serious, epubcheck_problems, pdfinfo, qpdf_check
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -43,18 +43,6 @@ CHOSEN = {
 
 def kind_of(message: str) -> str | None:
     return next((kind for kind, pattern in CHOSEN.items() if re.search(pattern, message)), None)
-
-
-@pytest.fixture(scope="session")
-def hugo_build(tmp_path_factory):
-    """The hugo-docs corpus, built once for the session."""
-    return build_into(corpus("hugo-docs"), tmp_path_factory.mktemp("hugo") / "dist")
-
-
-@pytest.fixture(scope="session")
-def mkdocs_build(tmp_path_factory):
-    """The mkdocs-site corpus (Material for MkDocs' own documentation), both books built once for the session."""
-    return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub", "pdf"))
 
 
 @pytest.fixture(params=["hugo_build", "guide_build", "mkdocs_build"])

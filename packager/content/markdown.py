@@ -20,7 +20,7 @@ from lxml import etree
 
 from packager.book.model import Heading
 from packager.book.slugs import heading_slug, unique
-from packager.content import deflists, images, maths, typography, xhtml
+from packager.content import deflists, images, maths, site_passes, typography, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
@@ -55,7 +55,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         kernel_language=_kernel_language(ctx.meta),
     )
     obsidian = ctx.dialect.name == OBSIDIAN
-    text = xhtml.clean_text(text)
+    text = site_passes.run(ctx, xhtml.clean_text(text))
     if not obsidian:  # a vault has no site generator's templates: {{ }} there is maths or prose
         text = preprocess(text, page)
     if ctx.dialect.reader == PYTHON_MARKDOWN:
