@@ -191,7 +191,8 @@ def _add_metadata(eb, book: Book) -> None:
 
 def _rights(book: Book) -> str:
     licence = licences.lookup(book.license)
-    text = f"{book.title} is licensed under {licence.name} ({licence.id})"
+    text = book.copyright.rstrip(".") + ". " if book.copyright else ""
+    text += f"{book.title} is licensed under {licence.name} ({licence.id})"
     if licence.url:
         text += f", {licence.url}"
     if book.credits.exceptions:

@@ -127,6 +127,8 @@ def apply(config: Config, site: Site | None) -> Config:
         "repository": meta.repo_url,
         "base_url": meta.base_url,
     }
+    if given["copyright"]:
+        given["copyright"] = plain_text(given["copyright"])
     if given["base_url"] and not given["base_url"].endswith("/"):
         given["base_url"] += "/"
     filled = {key: value for key, value in given.items() if value is not None and getattr(book, key) is None}
@@ -135,6 +137,15 @@ def apply(config: Config, site: Site | None) -> Config:
     if not filled:
         return config
     return dataclasses.replace(config, book=dataclasses.replace(book, **filled))
+
+
+def plain_text(text: str) -> str:
+    """A config's line as plain text: sites write HTML there (``&copy; 2024 <a href=…>Us</a>``)."""
+    from lxml import html
+
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
+    return " ".join(html.fragment_fromstring(text, create_parent="span").text_content().split())
 
 
 def outline_pages(outline: tuple[Entry, ...]) -> list[str]:
