@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pychoosealicense
 import pytest
 
+from packager import build
+from packager.diagnostics import Diagnostics
+from packager.project import load
 from packager.project.licence_match import identify
 
 from conftest import corpus
@@ -147,3 +152,34 @@ def test_an_unknown_text_is_unknown(text):
 )
 def test_the_corpora_licences_are_named(name, spdx_id):
     assert identify((corpus(name) / "LICENSE").read_text(encoding="utf-8")) == spdx_id
+
+
+def _folder(tmp_path, licence: str, config: str = "") -> Path:
+    (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (tmp_path / "LICENSE.md").write_text(licence, encoding="utf-8")
+    if config:
+        (tmp_path / "packager.toml").write_text(config, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_recognised_licence_file_is_the_book_s_licence_and_the_credits_say_so(tmp_path):
+    source = _folder(tmp_path, "# The MIT License\n\n" + published("MIT"))
+    result = build.check(build.BuildRequest(source=source), Diagnostics())
+    assert result.book.license == "MIT"
+    assert result.project.read_as == ["licence MIT, recognised in LICENSE.md"]
+    credits = next(a for a in result.book.articles if a.kind == "credits")
+    assert "is licensed under" in credits.html and "MIT" in credits.html
+
+
+def test_packager_toml_s_licence_wins_over_the_file(tmp_path):
+    source = _folder(tmp_path, published("MIT"), '[book]\nlicense = "CC-BY-SA-4.0"\n')
+    project = load(source, None, Diagnostics())
+    assert (project.config.book.license, project.licence_found) == ("CC-BY-SA-4.0", None)
+
+
+def test_an_unrecognised_licence_file_is_reported_never_guessed(tmp_path):
+    source = _folder(tmp_path, _changed(published("MIT"), "sell", "lend"))
+    diagnostics = Diagnostics()
+    project = load(source, None, diagnostics)
+    assert project.config.book.license is None
+    assert [(w.path, w.kind) for w in diagnostics.warnings] == [("LICENSE.md", "licence files not recognised")]

@@ -6,6 +6,7 @@ of articles; the Books made from it are assembled later (``content``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from packager.diagnostics import BuildWarning, Diagnostics
 from packager.errors import UsageError
 from packager.project import config as config_module
 from packager.project import dialect as dialect_module
-from packager.project import editions, sites, sources, themes
+from packager.project import editions, licence_match, sites, sources, themes
 from packager.project.config import Config
 from packager.project.dialect import MarkdownDialect
 from packager.project.git import GitFacts
@@ -43,13 +44,17 @@ class Project:
     dialect: MarkdownDialect  # the articles' Markdown, and so the reader that reads it
     site: Site | None = None  # the docs site or vault SOURCE is, as its profile read it
     left_out: tuple[tuple[str, str], ...] = ()  # (page, why) for the pages not in the book
+    licence_found: tuple[str, str] | None = None  # (licence file, SPDX id) when its text made the book's licence
 
     @property
     def read_as(self) -> list[str]:
         """What a build says it read: the site profile and what it found, then the profile's notes."""
-        if self.site is None:
-            return []
-        return [self.site.summary(len(self.files), len(self.left_out)), *(f"  {note}" for note in self.site.notes)]
+        lines = []
+        if self.site is not None:
+            lines = [self.site.summary(len(self.files), len(self.left_out)), *(f"  {note}" for note in self.site.notes)]
+        if self.licence_found is not None:
+            lines.append(f"licence {self.licence_found[1]}, recognised in {self.licence_found[0]}")
+        return lines
 
 
 def source_folder(path: Path) -> Path:
@@ -77,6 +82,19 @@ def load(
     theme = themes.load(config.output.theme, source)
     site = sites.read(source, config, diagnostics, site_profile)
     config = sites.apply(config, site)
+    licence_file, licence_text = _licence_file(source)
+    recognised = None
+    if licence_file is not None and config.book.license is None:
+        recognised = licence_match.identify(licence_text)
+        if recognised is None:
+            diagnostics.warn(
+                licence_file,
+                "its text is not a licence packager recognises word for word, so the book names no licence; "
+                'set [book] license to its SPDX id (e.g. "CC-BY-4.0") in packager.toml',
+                kind="licence files not recognised",
+            )
+        else:
+            config = dataclasses.replace(config, book=dataclasses.replace(config.book, license=recognised))
     selection = sources.select(source, config, output, diagnostics, site)
     changelog = Diagnostics()
     return Project(
@@ -89,7 +107,8 @@ def load(
         editions=editions.read(source, changelog),
         changelog_warnings=tuple(changelog.warnings),
         git=git or GitFacts(source),
-        licence_text=_licence_text(source),
+        licence_text=licence_text,
+        licence_found=(licence_file, recognised) if recognised else None,
         dialect=dialect_module.resolve(source, config, diagnostics),
     )
 
@@ -109,9 +128,10 @@ def build_epoch(git: GitFacts | None, environ: dict | None = None) -> int:
     return int(value)
 
 
-def _licence_text(source: Path) -> str | None:
+def _licence_file(source: Path) -> tuple[str | None, str | None]:
+    """The source's own licence file and its text, when it has one."""
     for name in LICENCE_FILES:
         path = source / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8", errors="replace")
-    return None
+        if path.is_file() and path.resolve().is_relative_to(source.resolve()):
+            return name, path.read_text(encoding="utf-8", errors="replace")
+    return None, None
