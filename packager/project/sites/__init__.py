@@ -75,6 +75,7 @@ class Site:
     suffixes: tuple[str, ...] = (".md", ".markdown")  # the files that are pages
     asset_dirs: tuple[str, ...] = ()  # folders where site-absolute URLs ("/img/x.png") are found, first first
     notes: tuple[str, ...] = ()  # what else the build should say it read, one line each
+    ignored: tuple[str, ...] = ()  # globs (relative to SOURCE) of files the tool never makes pages of: never read
     order_name: str = "in the site's order"  # how the summary names the outline's order: "in nav order", …
 
     def summary(self, pages: int, left_out: int) -> str:
