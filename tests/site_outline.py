@@ -51,6 +51,12 @@ def epub_nav_depths(epub: Path) -> list[tuple[str, int]]:
     return found
 
 
+def epub_book_depths(epub: Path, book) -> list[tuple[str, int]]:
+    """(title, depth) of each entry of the EPUB's table of contents but the back matter (credits, share)."""
+    back = {" ".join(a.title.split()) for a in book.articles if a.kind not in BOOK_KINDS}
+    return [item for item in epub_nav_depths(epub) if item[0] not in back]
+
+
 def pdf_levels(pdf: Path, entries: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
     """(title, depth + 1, level) of each entry in the PDF's outline, found in order among the headings within."""
     outline = pdf_outline(pdf)

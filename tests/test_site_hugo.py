@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from site_outline import book_depths, book_order, epub_nav_depths, pdf_levels, read_order
+from site_outline import book_depths, book_order, epub_book_depths, pdf_levels, read_order
 from test_cli import assert_one_line_error, packager
 from test_mkdocs_dialect import write
 
@@ -248,6 +248,6 @@ def test_hugo_docs_sections_nest_in_the_epub_nav_and_the_pdf_outline(hugo_build)
     entries = book_depths(hugo_build.book)
     assert max(depth for _, depth in entries) == 1
     assert sum(1 for a in hugo_build.book.articles if a.kind == "part") == 17  # 18 top-level folders, 1 with _index.md
-    nav = [item for item in epub_nav_depths(book_file(hugo_build, ".epub")) if item[0] != "Credits"]
+    nav = epub_book_depths(book_file(hugo_build, ".epub"), hugo_build.book)
     assert [depth for _, depth in nav] == [depth for _, depth in entries]
     assert all(level == wanted for _, wanted, level in pdf_levels(book_file(hugo_build, ".pdf"), entries))
