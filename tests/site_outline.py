@@ -33,6 +33,19 @@ def book_order(book) -> list[str]:
     ]
 
 
+def outline_lines(outline) -> list[str]:
+    """A site profile's outline (Entry tuples) as an .order file writes it."""
+    lines: list[str] = []
+
+    def walk(entries, depth):
+        for entry in entries:
+            lines.append("  " * depth + (entry.rel or f"# {entry.title}"))
+            walk(entry.children, depth + 1)
+
+    walk(outline, 0)
+    return lines
+
+
 def book_depths(book) -> list[tuple[str, int]]:
     """(title, depth) of each entry of the book, in order."""
     return [(article.title, article.depth) for article in book.articles if article.kind in BOOK_KINDS]

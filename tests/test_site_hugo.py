@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from site_outline import book_depths, book_order, epub_book_depths, pdf_levels, read_order
+from site_outline import book_depths, book_order, epub_book_depths, outline_lines, pdf_levels, read_order
 from test_cli import assert_one_line_error, packager
 from test_mkdocs_dialect import write
 
@@ -33,15 +33,7 @@ def page(**front) -> str:
 
 def outline_of(source: Path) -> list[str]:
     site = hugo.read(source, config_module.load(source), Diagnostics())
-    lines: list[str] = []
-
-    def walk(entries, depth):
-        for entry in entries:
-            lines.append("  " * depth + (entry.rel or f"# {entry.title}"))
-            walk(entry.children, depth + 1)
-
-    walk(site.outline, 0)
-    return lines
+    return outline_lines(site.outline)
 
 
 # --- detection -----------------------------------------------------------------------------------------------------
