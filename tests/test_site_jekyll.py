@@ -162,3 +162,17 @@ def test_a_broken_config_yml_exits_1_on_one_line(tmp_path):
     result = packager("check", str(tmp_path))
     assert result.returncode == ExitCode.CONTENT_ERROR
     assert_one_line_error(result, "_config.yml:3: invalid YAML")
+
+
+def test_a_navigation_group_without_a_title_adds_no_level(tmp_path):
+    write(
+        tmp_path,
+        {
+            "_config.yml": "title: x\n",
+            "_data/navigation.yml": "main:\n  - children:\n      - {title: A, url: /a/}\ndocs:\n  - {title: B, url: /b.html}\n",
+            "a.md": "---\ntitle: A\n---\nA.\n",
+            "b.md": "---\ntitle: B\n---\nB.\n",
+        },
+    )
+    site = jekyll.read(tmp_path, config_module.load(tmp_path), Diagnostics())
+    assert [(e.rel, e.title, e.children) for e in site.outline] == [("a.md", "A", ()), ("b.md", "B", ())]

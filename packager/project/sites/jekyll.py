@@ -66,7 +66,7 @@ def read(source: Path, config: Config, diagnostics: Diagnostics) -> Site:
     settings = read_config(source, name) if (source / name).is_file() else {}
     rendered, ignored = _pages(source, settings)
     home = next((rel for rel in HOME_PAGES if rel in rendered), None)
-    metas = {rel: _meta(source, rel) for rel in rendered}
+    metas = {rel: front_matter(source, rel) for rel in rendered}
     navigation = next((n for n in NAVIGATION_FILES if (source / n).is_file()), None)
     left_out = LeftOut(diagnostics, config.content.include)
     notes: list[str] = []
@@ -92,11 +92,6 @@ def read(source: Path, config: Config, diagnostics: Diagnostics) -> Site:
         ignored=tuple(ignored),
         order_name=order_name,
     )
-
-
-def _meta(source: Path, rel: str) -> dict:
-    meta = front_matter(source, rel)
-    return meta if isinstance(meta, dict) else {}
 
 
 def _metadata(settings: dict) -> SiteMetadata:
@@ -211,8 +206,10 @@ def _from_navigation(
             if page is not None:
                 placed.add(page)
                 entries.append(Entry(page, title, children))
-            elif children:
-                entries.append(Entry(None, title, children) if title else Entry(None, None, children))
+            elif children and title:
+                entries.append(Entry(None, title, children))
+            else:
+                entries.extend(children)  # a group without a title adds no level
         return tuple(entries)
 
     lists = [data] if isinstance(data, list) else [v for v in data.values() if isinstance(v, list)]

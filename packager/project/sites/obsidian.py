@@ -64,7 +64,7 @@ def detect(source: Path) -> bool:
 def read(source: Path, config: Config, diagnostics: Diagnostics) -> Site:
     """The vault's notes in the explorer's order (folders as parts), or in the order of its map of content."""
     notes = pages(source, "", SUFFIXES)
-    home = next((rel for rel in notes if rel.lower() in HOME_NOTES), None)
+    home = next((rel for name in HOME_NOTES for rel in notes if rel.lower() == name), None)
     left_out = LeftOut(diagnostics, config.content.include)
     remarks: list[str] = []
     if config.content.order_from:
