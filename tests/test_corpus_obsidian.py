@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from site_outline import book_depths, book_order, epub_book_depths, pdf_levels, read_order
 
 from conftest import book_file, build_into, corpus
 from validators import ace_serious, epubcheck_problems, pdfinfo, pdftotext_pages, qpdf_check
@@ -202,3 +203,30 @@ def test_every_warning_is_about_what_the_vault_lacks(obsidian_build):
         "articles without an author",
         "share links left out",
     }, kinds
+
+
+# --- the vault's order: the file explorer's (tests/cases/sites/obsidian-vault.order, checked by hand) ---------------
+
+ORDER = Path(__file__).parent / "cases" / "sites" / "obsidian-vault.order"
+
+
+def test_the_notes_are_in_the_file_explorers_order(obsidian_build):
+    """Folders first, then notes, by name as Obsidian's collator compares them (emoji before letters, 2 before 10)."""
+    assert book_order(obsidian_build.book) == read_order(ORDER)
+
+
+def test_the_build_says_it_read_an_obsidian_vault_and_why_not_by_modified_time(obsidian_build):
+    first, note = obsidian_build.summary["read_as"]
+    assert first == "read as an Obsidian vault (.obsidian/): 200 pages in the file explorer's order"
+    assert note.startswith("  .obsidian/app.json sorts the explorer by 'byModifiedTimeReverse'")
+    assert obsidian_build.book.title == "obsidian-vault"  # the vault's name: its folder's
+
+
+def test_folders_nest_in_the_epub_nav_and_the_pdf_outline(obsidian_build):
+    entries = book_depths(obsidian_build.book)
+    assert max(depth for _, depth in entries) == 8
+    assert sum(1 for a in obsidian_build.book.articles if a.kind == "part") == 87
+    nav = epub_book_depths(book_file(obsidian_build, ".epub"), obsidian_build.book)
+    assert [depth for _, depth in nav] == [depth for _, depth in entries]
+    levels = pdf_levels(book_file(obsidian_build, ".pdf"), entries)
+    assert [level for _, _, level in levels] == [wanted for _, wanted, _ in levels]

@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
-import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from packager.diagnostics import Diagnostics
-from packager.errors import ContentError
 from packager.project.config import Config
+from packager.project.files import DEFAULT_OUTPUT, SKIPPED_DIRS, readable_files
+from packager.project.front_matter import read_text, split_front_matter
 from packager.project.sites import Entry, Site, outline_pages
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 INDEX_NAMES = ("index", "_index", "readme")
-# Repository boilerplate at the root is not part of the book.
-BOILERPLATE = ("license", "licence", "contributing", "code_of_conduct", "code-of-conduct", "security", "changelog")
-#: The output folder a build writes when given no other: never read, even by a build that writes elsewhere.
-DEFAULT_OUTPUT = "dist"
-#: Folders the build never reads, besides hidden ones and output folders: packages and caches.
-SKIPPED_DIRS = {"node_modules", "__pycache__"}
-#: Folders that hold no articles, though the build reads them (the project's theme).
-NOT_ARTICLES = {"theme"}
-
-_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
+#: Named here as well, where the build, the CLI and the input key have always imported them from.
+__all__ = ["DEFAULT_OUTPUT", "SKIPPED_DIRS", "readable_files", "split_front_matter"]
 
 
 @dataclass(frozen=True)
@@ -86,14 +74,15 @@ def select(
     in_outline = set(outline_pages(site.outline)) if site and site.outline is not None else None
     selected = []
     left_out: list[tuple[str, str]] = list(site.left_out) if site else []
+    not_shown = {rel for rel, _ in left_out}  # the profile said why (and warned)
     for rel, path in zip(rels, paths, strict=True):
-        if _matches(rel, config.content.exclude):
+        if _matches(rel, config.content.exclude) or (site is not None and _matches(rel, site.ignored)):
             continue
         included = bool(config.content.include) and _matches(rel, config.content.include)
         if config.content.include and not included and (in_outline is None or rel not in in_outline):
             continue
         if in_outline is not None and rel not in in_outline and not included:
-            if _page_name(rel, root) not in NOT_PAGES:
+            if _page_name(rel, root) not in NOT_PAGES and rel not in not_shown:
                 why = f"not in {site.config_file or 'the site'}'s navigation"
                 left_out.append((rel, why))
                 diagnostics.warn(
@@ -153,118 +142,10 @@ def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
 
 
-def readable_files(
-    source: Path,
-    output: Path | None,
-    diagnostics: Diagnostics | None = None,
-    articles: tuple[str, ...] = (),
-    root: str = "",
-):
-    """Yield the files below source that a build may read, sorted; never hidden, outside source or in an output.
-
-    Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
-    symbolic links to folders and to files outside the source. With ``articles`` (the
-    suffixes of article files), only those files below ``root``, never in the
-    NOT_ARTICLES folders, and a skipped link is warned about.
-    """
-    skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
-    outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
-    top = source / root if root else source
-    if not top.is_dir() or not top.resolve().is_relative_to(source):
-        return
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            full = here / name
-            if name.startswith(".") or name in skipped or full in outputs:
-                continue
-            if full.is_symlink():
-                if diagnostics is not None:
-                    diagnostics.warn(
-                        full.relative_to(source).as_posix(),
-                        "symbolic link to a folder, not followed",
-                        kind="symbolic links skipped",
-                    )
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            full = here / name
-            if articles and not name.lower().endswith(articles):
-                continue
-            if articles and here == top and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
-                continue
-            if full.is_symlink() and not full.resolve().is_relative_to(source):
-                if diagnostics is not None:
-                    diagnostics.warn(
-                        full.relative_to(source).as_posix(),
-                        "symbolic link to a file outside the source folder, skipped",
-                        kind="symbolic links skipped",
-                    )
-                continue
-            yield full
-
-
 def read_source(path: Path, rel: str) -> SourceFile:
     """Read one Markdown file and split off its front matter."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError(
-            f"is not UTF-8 (byte 0x{raw[exc.start]:02x}; probably Windows-1252 or Latin-1); "
-            "re-save it as UTF-8, e.g. iconv -f cp1252 -t utf-8",
-            path=rel,
-            line=line,
-        ) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body, body_line = split_front_matter(text, rel)
+    meta, body, body_line = split_front_matter(read_text(path, rel), rel)
     return SourceFile(rel=rel, path=path, meta=meta, body=body, body_line=body_line)
-
-
-#: libyaml's safe loader when PyYAML was built with it: the same values, six times faster (62 vs 10 ms
-#: for 100 front matters); the pure-Python one otherwise.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
-    """Return (front matter, body, line number where the body starts)."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text, 1
-    fence, block = match.group(1), match.group(2) or ""
-    body_line = text[: match.end()].count("\n") + 1
-    if fence == "---":
-        try:
-            meta = yaml.load(block, Loader=_YAML_LOADER) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or "cannot be parsed"
-            raise ContentError(
-                f"front matter: invalid YAML ({problem}); fix the block between the '---' lines",
-                path=rel,
-                line=line,
-            ) from exc
-    else:
-        try:
-            meta = tomllib.loads(block)
-        except tomllib.TOMLDecodeError as exc:
-            found = re.search(r"line (\d+)", str(exc))
-            raise ContentError(
-                f"front matter: invalid TOML ({exc}); fix the block between the '+++' lines",
-                path=rel,
-                line=int(found.group(1)) + 1 if found else 1,
-            ) from exc
-    if not isinstance(meta, dict):
-        raise ContentError(
-            f"front matter must be a mapping of keys to values, got {type(meta).__name__}", path=rel, line=2
-        )
-    return meta, text[match.end() :], body_line
 
 
 def _number(value) -> float | None:

@@ -1,0 +1,78 @@
+"""Which files of SOURCE a build may read, and which of them may be articles.
+
+Never hidden files or folders, packages and caches, the output folder, links to
+folders or to files outside SOURCE. The article files (``sources``), the site
+profiles (``sites``) and the input key of a build (``output.reuse``) all list
+files by these rules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from packager.diagnostics import Diagnostics
+
+# Repository boilerplate at the root is not part of the book.
+BOILERPLATE = ("license", "licence", "contributing", "code_of_conduct", "code-of-conduct", "security", "changelog")
+#: The output folder a build writes when given no other: never read, even by a build that writes elsewhere.
+DEFAULT_OUTPUT = "dist"
+#: Folders the build never reads, besides hidden ones and output folders: packages and caches.
+SKIPPED_DIRS = {"node_modules", "__pycache__"}
+#: Folders that hold no articles, though the build reads them (the project's theme).
+NOT_ARTICLES = {"theme"}
+
+
+def readable_files(
+    source: Path,
+    output: Path | None,
+    diagnostics: Diagnostics | None = None,
+    articles: tuple[str, ...] = (),
+    root: str = "",
+):
+    """Yield the files below source that a build may read, sorted; never hidden, outside source or in an output.
+
+    Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
+    symbolic links to folders and to files outside the source. With ``articles`` (the
+    suffixes of article files), only those files below ``root``, never in the
+    NOT_ARTICLES folders, and a skipped link is warned about.
+    """
+    skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
+    outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
+    top = source / root if root else source
+    if not top.is_dir() or not top.resolve().is_relative_to(source):
+        return
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            full = here / name
+            if name.startswith(".") or name in skipped or full in outputs:
+                continue
+            if full.is_symlink():
+                if diagnostics is not None:
+                    diagnostics.warn(
+                        full.relative_to(source).as_posix(),
+                        "symbolic link to a folder, not followed",
+                        kind="symbolic links skipped",
+                    )
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = here / name
+            if articles and not name.lower().endswith(articles):
+                continue
+            if articles and here == top and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
+                continue
+            if full.is_symlink() and not full.resolve().is_relative_to(source):
+                if diagnostics is not None:
+                    diagnostics.warn(
+                        full.relative_to(source).as_posix(),
+                        "symbolic link to a file outside the source folder, skipped",
+                        kind="symbolic links skipped",
+                    )
+                continue
+            yield full
