@@ -25,7 +25,8 @@ BOILERPLATE = ("license", "licence", "contributing", "code_of_conduct", "code-of
 DEFAULT_OUTPUT = "dist"
 #: Folders the build never reads, besides hidden ones and output folders: packages and caches.
 SKIPPED_DIRS = {"node_modules", "__pycache__"}
-#: Folders that hold no articles, though the build reads them (the project's theme).
+#: Folders at SOURCE's root that hold no articles, though the build reads them (the project's theme); deeper
+#: down, a folder of that name is a section like any other (an mdBook guide's format/theme/ chapters).
 NOT_ARTICLES = {"theme"}
 
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)?\1[ \t]*(?:\n|\Z)", re.S)
@@ -86,6 +87,7 @@ def select(
     in_outline = set(outline_pages(site.outline)) if site and site.outline is not None else None
     selected = []
     left_out: list[tuple[str, str]] = list(site.left_out) if site else []
+    accounted = {rel for rel, _ in left_out}  # the profile said why already (a page only included by others)
     for rel, path in zip(rels, paths, strict=True):
         if _matches(rel, config.content.exclude):
             continue
@@ -93,8 +95,8 @@ def select(
         if config.content.include and not included and (in_outline is None or rel not in in_outline):
             continue
         if in_outline is not None and rel not in in_outline and not included:
-            if _page_name(rel, root) not in NOT_PAGES:
-                why = f"not in {site.config_file or 'the site'}'s navigation"
+            if _page_name(rel, root) not in NOT_PAGES and rel not in accounted:
+                why = f"not in {site.nav_file or site.config_file or 'the site'}'s navigation"
                 left_out.append((rel, why))
                 diagnostics.warn(
                     rel, f"{why}, left out of the book (add it there, or to [content] include)", kind=NOT_IN_NAV
@@ -164,10 +166,9 @@ def readable_files(
 
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
     symbolic links to folders and to files outside the source. With ``articles`` (the
-    suffixes of article files), only those files below ``root``, never in the
+    suffixes of article files), only those files below ``root``, never in SOURCE's
     NOT_ARTICLES folders, and a skipped link is warned about.
     """
-    skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
     outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
     top = source / root if root else source
     if not top.is_dir() or not top.resolve().is_relative_to(source):
@@ -177,7 +178,8 @@ def readable_files(
         kept = []
         for name in sorted(dirnames):
             full = here / name
-            if name.startswith(".") or name in skipped or full in outputs:
+            not_articles = bool(articles) and here == source and name in NOT_ARTICLES
+            if name.startswith(".") or name in SKIPPED_DIRS or not_articles or full in outputs:
                 continue
             if full.is_symlink():
                 if diagnostics is not None:

@@ -76,6 +76,7 @@ class Site:
     asset_dirs: tuple[str, ...] = ()  # folders where site-absolute URLs ("/img/x.png") are found, first first
     notes: tuple[str, ...] = ()  # what else the build should say it read, one line each
     order_name: str = "in the site's order"  # how the summary names the outline's order: "in nav order", …
+    nav_file: str | None = None  # the file that gives the order when it is not config_file ("src/SUMMARY.md")
 
     def summary(self, pages: int, left_out: int) -> str:
         """The line a build prints: which profile read the folder, and what it found."""
