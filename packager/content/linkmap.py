@@ -76,6 +76,8 @@ class LinkMap:
         key = _key(path)
         if key.endswith(".html"):
             key = key[: -len(".html")]
+            if key == "index" or key.endswith("/index"):  # a folder's index.html is the folder's page
+                key = key[: -len("index")].rstrip("/")
         if key in (".", ".."):
             key = ""
         if key.startswith("../"):

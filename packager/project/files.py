@@ -19,7 +19,8 @@ BOILERPLATE = ("license", "licence", "contributing", "code_of_conduct", "code-of
 DEFAULT_OUTPUT = "dist"
 #: Folders the build never reads, besides hidden ones and output folders: packages and caches.
 SKIPPED_DIRS = {"node_modules", "__pycache__"}
-#: Folders that hold no articles, though the build reads them (the project's theme).
+#: Folders at SOURCE's root that hold no articles, though the build reads them (the project's theme); deeper
+#: down, a folder of that name is a section like any other (an mdBook guide's format/theme/ chapters).
 NOT_ARTICLES = {"theme"}
 
 
@@ -34,10 +35,9 @@ def readable_files(
 
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
     symbolic links to folders and to files outside the source. With ``articles`` (the
-    suffixes of article files), only those files below ``root``, never in the
+    suffixes of article files), only those files below ``root``, never in SOURCE's
     NOT_ARTICLES folders, and a skipped link is warned about.
     """
-    skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
     outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
     top = source / root if root else source
     if not top.is_dir() or not top.resolve().is_relative_to(source):
@@ -47,7 +47,8 @@ def readable_files(
         kept = []
         for name in sorted(dirnames):
             full = here / name
-            if name.startswith(".") or name in skipped or full in outputs:
+            not_articles = bool(articles) and here == source and name in NOT_ARTICLES
+            if name.startswith(".") or name in SKIPPED_DIRS or not_articles or full in outputs:
                 continue
             if full.is_symlink():
                 if diagnostics is not None:

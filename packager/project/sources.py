@@ -83,7 +83,7 @@ def select(
             continue
         if in_outline is not None and rel not in in_outline and not included:
             if _page_name(rel, root) not in NOT_PAGES and rel not in not_shown:
-                why = f"not in {site.config_file or 'the site'}'s navigation"
+                why = f"not in {site.nav_file or site.config_file or 'the site'}'s navigation"
                 left_out.append((rel, why))
                 diagnostics.warn(
                     rel, f"{why}, left out of the book (add it there, or to [content] include)", kind=NOT_IN_NAV

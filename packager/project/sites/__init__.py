@@ -32,7 +32,7 @@ log = logging.getLogger("packager")
 
 #: The profiles, in the order they are tried on a folder (each module's ``detect`` says whether SOURCE is
 #: its tool's): mkdocs, mdbook, honkit, jupyter-book, docusaurus, hugo, jekyll, obsidian.
-PROFILES: tuple[str, ...] = ("hugo", "jekyll", "obsidian")
+PROFILES: tuple[str, ...] = ("mdbook", "honkit", "hugo", "jekyll", "obsidian")
 #: What `[content] site` and `--site` accept, each with its module here.
 NAMES = {name: name.replace("-", "_") for name in PROFILES}
 
@@ -77,6 +77,7 @@ class Site:
     notes: tuple[str, ...] = ()  # what else the build should say it read, one line each
     ignored: tuple[str, ...] = ()  # globs (relative to SOURCE) of files the tool never makes pages of: never read
     order_name: str = "in the site's order"  # how the summary names the outline's order: "in nav order", …
+    nav_file: str | None = None  # the file that gives the order when it is not config_file ("src/SUMMARY.md")
 
     def summary(self, pages: int, left_out: int) -> str:
         """The line a build prints: which profile read the folder, and what it found."""
