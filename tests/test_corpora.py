@@ -18,7 +18,7 @@ from lxml import etree
 
 from packager.diagnostics import Diagnostics
 from packager.project import config as config_module
-from packager.project import dialect, mkdocs
+from packager.project import dialect, mkdocs, mkdocs_config
 
 from conftest import book_file, corpus
 from validators import ace_serious, epubcheck_problems, pdfinfo, qpdf_check
@@ -172,7 +172,7 @@ def test_mkdocs_site_reads_with_its_mkdocs_yml_extensions():
     source = corpus("mkdocs-site").resolve()
     diagnostics = Diagnostics()
     found = dialect.resolve(source, config_module.load(source), diagnostics)
-    data, _ = mkdocs._load(source / "mkdocs.yml", "mkdocs.yml")
+    data, _ = mkdocs_config.load_file(source / "mkdocs.yml", "mkdocs.yml")
     listed = [next(iter(e)) if isinstance(e, dict) else e for e in data["markdown_extensions"]]
     expected = [mkdocs.SAFE_SNIPPETS if name == mkdocs.SNIPPETS else name for name in listed]
     assert (found.reader, found.origin) == (dialect.PYTHON_MARKDOWN, "mkdocs.yml")
