@@ -85,9 +85,12 @@ def select(
     rels = [p.relative_to(source).as_posix() for p in paths]
     in_outline = set(outline_pages(site.outline)) if site and site.outline is not None else None
     selected = []
-    left_out: list[tuple[str, str]] = list(site.left_out) if site else []
+    # Pages the profile left out itself (the site says so) are not warned about again; [content] include takes them.
+    given = [(rel, why) for rel, why in site.left_out if not _matches(rel, config.content.include)] if site else []
+    said = {rel for rel, _ in given}
+    left_out: list[tuple[str, str]] = list(given)
     for rel, path in zip(rels, paths, strict=True):
-        if _matches(rel, config.content.exclude):
+        if _matches(rel, config.content.exclude) or rel in said:
             continue
         included = bool(config.content.include) and _matches(rel, config.content.include)
         if config.content.include and not included and (in_outline is None or rel not in in_outline):
@@ -165,7 +168,8 @@ def readable_files(
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
     symbolic links to folders and to files outside the source. With ``articles`` (the
     suffixes of article files), only those files below ``root``, never in the
-    NOT_ARTICLES folders, and a skipped link is warned about.
+    NOT_ARTICLES folders nor the repository's BOILERPLATE at SOURCE's root (a site's
+    pages folder may well hold a license.md page), and a skipped link is warned about.
     """
     skipped = SKIPPED_DIRS | NOT_ARTICLES if articles else SKIPPED_DIRS
     outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
@@ -195,7 +199,7 @@ def readable_files(
             full = here / name
             if articles and not name.lower().endswith(articles):
                 continue
-            if articles and here == top and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
+            if articles and here == source and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
                 continue
             if full.is_symlink() and not full.resolve().is_relative_to(source):
                 if diagnostics is not None:
