@@ -47,6 +47,15 @@ def _part_cache_folder(tmp_path_factory):
         os.environ["PACKAGER_CACHE_DIR"] = previous
 
 
+def write_tree(folder: Path, files: dict[str, str]) -> Path:
+    """Write each file (path relative to folder: its text) below folder, and give folder back."""
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
 def build_into(source: Path, output: Path, **options):
     """Build source into output with a fixed SOURCE_DATE_EPOCH."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")

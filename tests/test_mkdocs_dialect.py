@@ -18,20 +18,12 @@ from lxml import etree
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ContentError
 from packager.project import config as config_module
-from packager.project import dialect, mkdocs, snippets
+from packager.project import dialect, mkdocs_config, snippets
 from packager.project.sources import readable_files
 
-from conftest import build_into
+from conftest import build_into, write_tree
 
 XHTML = "http://www.w3.org/1999/xhtml"
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
 
 
 def resolve(source: Path) -> tuple[dialect.MarkdownDialect, Diagnostics]:
@@ -49,7 +41,7 @@ def options_of(found: dialect.MarkdownDialect) -> dict[str, dict]:
 
 def test_python_tags_are_markers_and_nothing_runs(tmp_path):
     pwned = tmp_path / "pwned"
-    write(
+    write_tree(
         tmp_path,
         {
             "mkdocs.yml": f"""site_name: x
@@ -72,10 +64,10 @@ markdown_extensions:
             "a.md": "# A\n",
         },
     )
-    data, lines = mkdocs._load(tmp_path / "mkdocs.yml", "mkdocs.yml")
-    assert data["hook"] == mkdocs.PythonTag("object/apply", "os.system", (f"touch {pwned}",))
-    assert data["module"] == mkdocs.PythonTag("module", "os")
-    assert lines["markdown_extensions"] == 5
+    data, nodes = mkdocs_config.load_file(tmp_path / "mkdocs.yml", "mkdocs.yml")
+    assert data["hook"] == mkdocs_config.PythonTag("object/apply", "os.system", (f"touch {pwned}",))
+    assert data["module"] == mkdocs_config.PythonTag("module", "os")
+    assert nodes["markdown_extensions"][0] == 5
     found, diagnostics = resolve(tmp_path)
     assert not pwned.exists()
     assert options_of(found)["pymdownx.superfences"] == {"custom_fences": []}
@@ -87,7 +79,7 @@ markdown_extensions:
 
 def test_env_is_its_default_never_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PACKAGER_TEST_SECRET", "from the environment")
-    write(
+    write_tree(
         tmp_path,
         {
             "mkdocs.yml": """with_default: !ENV [PACKAGER_TEST_SECRET, the default]
@@ -100,17 +92,17 @@ custom: !Something else
 """
         },
     )
-    data, _ = mkdocs._load(tmp_path / "mkdocs.yml", "mkdocs.yml")
+    data, _ = mkdocs_config.load_file(tmp_path / "mkdocs.yml", "mkdocs.yml")
     assert data["with_default"] == "the default" and data["two_names"] == 3
     assert data["bare"] is None and data["single"] is None
-    assert data["relative"] == mkdocs.Relative("$config_dir") and data["page"] == mkdocs.Relative(None)
-    assert data["custom"] == mkdocs.UnknownTag("!Something")
+    assert data["relative"] == mkdocs_config.Relative("$config_dir") and data["page"] == mkdocs_config.Relative(None)
+    assert data["custom"] == mkdocs_config.UnknownTag("!Something")
 
 
 def test_an_extension_package_outside_the_allow_list_is_never_imported(tmp_path, monkeypatch):
     imported = tmp_path / "imported"
     package = tmp_path / "lib" / "evil_markdown"
-    write(
+    write_tree(
         package,
         {
             "__init__.py": f"open({str(imported)!r}, 'w').close()\nfly = print\n",
@@ -118,7 +110,7 @@ def test_an_extension_package_outside_the_allow_list_is_never_imported(tmp_path,
         },
     )
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
-    write(
+    write_tree(
         tmp_path / "site",
         {
             "mkdocs.yml": """markdown_extensions:
@@ -140,15 +132,31 @@ def test_an_extension_package_outside_the_allow_list_is_never_imported(tmp_path,
     assert "evil_markdown.ext (not an extension its package registers with Python-Markdown)" in warning.message
 
 
+def test_inherited_markdown_extensions_are_applied_and_lines_name_their_file(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "base.yml": "markdown_extensions:\n  - admonition\n  - def_list\n",
+            "mkdocs.yml": "INHERIT: base.yml\n",
+            "docs/index.md": "# Home\n",
+        },
+    )
+    found, diagnostics = resolve(tmp_path)
+    assert [name for name, _ in found.extensions][-2:] == ["admonition", "def_list"] and diagnostics.warnings == []
+    (tmp_path / "base.yml").write_text("site_name: x\nmarkdown_extensions:\n  - no_such_extension\n")
+    [warning] = resolve(tmp_path)[1].warnings
+    assert (warning.path, warning.line) == ("base.yml", 2)  # where the list is written
+
+
 def test_invalid_yaml_is_one_error_naming_file_and_line(tmp_path):
-    write(tmp_path, {"mkdocs.yml": "site_name: x\nmarkdown_extensions:\n  - toc\n  bad: [\n", "a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": "site_name: x\nmarkdown_extensions:\n  - toc\n  bad: [\n", "a.md": "# A\n"})
     with pytest.raises(ConfigError) as caught:
         resolve(tmp_path)
     assert str(caught.value.format_message()).startswith("mkdocs.yml:4: invalid YAML")
 
 
 def test_every_malformed_extension_entry_is_reported_at_once(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "mkdocs.yml": "markdown_extensions:\n  - toc\n  - {a: 1, b: 2}\n  - 7\n  - admonition: [1]\n",
@@ -163,7 +171,7 @@ def test_every_malformed_extension_entry_is_reported_at_once(tmp_path):
 
 
 def test_a_mkdocs_yml_linked_from_outside_is_not_read(tmp_path):
-    write(tmp_path, {"elsewhere.yml": "not: [valid yaml\n", "site/a.md": "# A\n"})
+    write_tree(tmp_path, {"elsewhere.yml": "not: [valid yaml\n", "site/a.md": "# A\n"})
     (tmp_path / "site" / "mkdocs.yml").symlink_to(tmp_path / "elsewhere.yml")
     found, diagnostics = resolve(tmp_path / "site")
     assert found.reader == dialect.COMMONMARK
@@ -214,7 +222,7 @@ markdown_extensions:
 
 
 def test_extensions_apply_in_mkdocs_order_with_their_options(tmp_path, caplog):
-    write(tmp_path, {"mkdocs.yml": MATERIAL_LIKE, "a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": MATERIAL_LIKE, "a.md": "# A\n"})
     with caplog.at_level(logging.INFO, logger="packager"):
         found, _ = resolve(tmp_path)
     assert found.reader == dialect.PYTHON_MARKDOWN and found.origin == "mkdocs.yml"
@@ -242,7 +250,7 @@ def test_extensions_apply_in_mkdocs_order_with_their_options(tmp_path, caplog):
 
 
 def test_what_is_left_out_is_named_in_one_warning_at_the_list(tmp_path):
-    write(tmp_path, {"mkdocs.yml": MATERIAL_LIKE, "a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": MATERIAL_LIKE, "a.md": "# A\n"})
     _, diagnostics = resolve(tmp_path)
     [warning] = diagnostics.warnings
     assert (warning.path, warning.line) == ("mkdocs.yml", 2)
@@ -260,7 +268,7 @@ def test_what_is_left_out_is_named_in_one_warning_at_the_list(tmp_path):
 
 
 def test_extensions_whose_options_are_refused_are_left_out(tmp_path):
-    write(tmp_path, {"mkdocs.yml": "markdown_extensions:\n  - toc:\n      baselevel: deep\n", "a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": "markdown_extensions:\n  - toc:\n      baselevel: deep\n", "a.md": "# A\n"})
     found, diagnostics = resolve(tmp_path)
     assert "toc" not in options_of(found)
     [warning] = diagnostics.warnings
@@ -268,7 +276,9 @@ def test_extensions_whose_options_are_refused_are_left_out(tmp_path):
 
 
 def test_old_configs_give_the_extensions_as_a_mapping(tmp_path):
-    write(tmp_path, {"mkdocs.yaml": "markdown_extensions:\n  admonition:\n  toc: {toc_depth: 2}\n", "a.md": "# A\n"})
+    write_tree(
+        tmp_path, {"mkdocs.yaml": "markdown_extensions:\n  admonition:\n  toc: {toc_depth: 2}\n", "a.md": "# A\n"}
+    )
     found, diagnostics = resolve(tmp_path)
     assert [n for n, _ in found.extensions] == ["toc", "tables", "fenced_code", "admonition"]
     assert options_of(found)["toc"] == {"toc_depth": 2} and diagnostics.warnings == []
@@ -278,29 +288,29 @@ def test_old_configs_give_the_extensions_as_a_mapping(tmp_path):
 
 
 def test_content_markdown_wins_over_mkdocs_yml(tmp_path):
-    write(tmp_path, {"mkdocs.yml": "not: [valid yaml\n", "a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": "not: [valid yaml\n", "a.md": "# A\n"})
     (tmp_path / "packager.toml").write_text('[content]\nmarkdown = "commonmark"\n')
     found, diagnostics = resolve(tmp_path)  # the mkdocs.yml is not even read
     assert found.reader == dialect.COMMONMARK and found.origin == "packager.toml" and diagnostics.warnings == []
 
 
 def test_python_markdown_in_packager_toml_takes_mkdocs_yml_extensions_when_there_are(tmp_path):
-    write(tmp_path, {"a.md": "# A\n", "packager.toml": '[content]\nmarkdown = "python-markdown"\n'})
+    write_tree(tmp_path, {"a.md": "# A\n", "packager.toml": '[content]\nmarkdown = "python-markdown"\n'})
     found, _ = resolve(tmp_path)
     assert found.origin == "packager.toml" and found.extensions == dialect.PYTHON_MARKDOWN_DEFAULT
-    write(tmp_path, {"mkdocs.yml": "markdown_extensions: [admonition]\n"})
+    write_tree(tmp_path, {"mkdocs.yml": "markdown_extensions: [admonition]\n"})
     found, _ = resolve(tmp_path)
     assert found.origin == "mkdocs.yml" and [n for n, _ in found.extensions][-1] == "admonition"
 
 
 def test_without_mkdocs_yml_commonmark_reads(tmp_path):
-    write(tmp_path, {"a.md": "# A\n"})
+    write_tree(tmp_path, {"a.md": "# A\n"})
     found, diagnostics = resolve(tmp_path)
     assert found == dialect.MarkdownDialect() and diagnostics.warnings == []
 
 
 def test_a_mkdocs_yml_above_the_source_is_pointed_at_never_read(tmp_path):
-    write(tmp_path, {"mkdocs.yml": "not: [valid yaml\n", "docs/a.md": "# A\n"})
+    write_tree(tmp_path, {"mkdocs.yml": "not: [valid yaml\n", "docs/a.md": "# A\n"})
     found, diagnostics = resolve(tmp_path / "docs")
     assert found.reader == dialect.COMMONMARK
     [warning] = diagnostics.warnings
@@ -364,7 +374,7 @@ A lead paragraph.
 
 @pytest.fixture(scope="module")
 def site_build(tmp_path_factory):
-    source = write(tmp_path_factory.mktemp("site"), SITE)
+    source = write_tree(tmp_path_factory.mktemp("site"), SITE)
     return source, build_into(source, tmp_path_factory.mktemp("site-dist") / "dist", formats=("epub",))
 
 
@@ -406,7 +416,7 @@ def test_the_site_builds_without_warnings_about_its_markdown(site_build):
 
 def test_editing_mkdocs_yml_rebuilds(site_build, tmp_path):
     source, _ = site_build
-    copy = write(tmp_path / "site", {rel: (source / rel).read_text() for rel in SITE})
+    copy = write_tree(tmp_path / "site", {rel: (source / rel).read_text() for rel in SITE})
     output = tmp_path / "dist"
     assert not build_into(copy, output, formats=("epub",)).cached
     assert build_into(copy, output, formats=("epub",)).cached
@@ -421,8 +431,8 @@ def test_editing_mkdocs_yml_rebuilds(site_build, tmp_path):
 
 
 def snippet_site(tmp_path: Path, check_paths: bool = False) -> Path:
-    write(tmp_path, {"outside.md": "SECRET-OUTSIDE\n"})
-    source = write(
+    write_tree(tmp_path, {"outside.md": "SECRET-OUTSIDE\n"})
+    source = write_tree(
         tmp_path / "site",
         {
             "mkdocs.yml": f"""markdown_extensions:
@@ -468,7 +478,7 @@ def test_a_missing_snippet_stops_the_build_when_check_paths_asks(tmp_path):
 
 def test_readable_agrees_with_readable_files(tmp_path):
     source = snippet_site(tmp_path).resolve()
-    write(source, {"node_modules/x.md": "", "theme/t.css": "", ".git/config": "", "a/.b/c.md": ""})
+    write_tree(source, {"node_modules/x.md": "", "theme/t.css": "", ".git/config": "", "a/.b/c.md": ""})
     (source / "linked").symlink_to(source / "includes", target_is_directory=True)
     every = {p for p in source.rglob("*") if p.is_file() or p.is_symlink()}
     every |= {source / "linked" / "part.md", source / "includes" / ".." / ".." / "outside.md"}

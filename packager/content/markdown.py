@@ -53,6 +53,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         resolve=(lambda space, name: labels.target(ctx.rel, space, name)) if labels else (lambda space, name: None),
         substitutions=_substitutions(ctx),
         kernel_language=_kernel_language(ctx.meta),
+        site=ctx.site,
     )
     obsidian = ctx.dialect.name == OBSIDIAN
     text = site_passes.run(ctx, xhtml.clean_text(text))

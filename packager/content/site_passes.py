@@ -16,7 +16,10 @@ from functools import cache
 from packager.content.context import ArticleContext
 
 #: The pass each site profile runs on its pages' text ("module:function"), by profile name.
-PASSES: dict[str, str] = {"mdbook": "packager.content.preprocess.mdbook:run"}
+PASSES: dict[str, str] = {
+    "mkdocs": "packager.content.preprocess.mkdocs:hook_calls",
+    "mdbook": "packager.content.preprocess.mdbook:run",
+}
 
 
 def run(ctx: ArticleContext, text: str) -> str:

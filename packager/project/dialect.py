@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from packager.diagnostics import Diagnostics
-from packager.project import mkdocs, myst, obsidian
+from packager.project import mkdocs, mkdocs_config, myst, obsidian
 from packager.project.config import Config
 
 log = logging.getLogger("packager")
@@ -108,13 +108,13 @@ def resolve(source: Path, config: Config, diagnostics: Diagnostics) -> MarkdownD
     if marker is not None:
         log.info("reading Markdown as MyST (Jupyter Book) does: %s makes the folder a MyST project", marker)
         return flavour(MYST, marker, myst.project_options(source, diagnostics))
-    above = mkdocs.config_above(source)
+    above = mkdocs_config.config_above(source)
     if above is not None:
         rel = os.path.relpath(above, source)
         diagnostics.warn(
             rel,
             "MkDocs project above the source folder, whose files are never read: build its folder to read the "
             'Markdown as MkDocs does, or set [content] markdown = "python-markdown" or "commonmark" in packager.toml',
-            kind=mkdocs.NOT_APPLIED,
+            kind=mkdocs_config.NOT_APPLIED,
         )
     return MarkdownDialect()

@@ -36,7 +36,8 @@ def readable_files(
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
     symbolic links to folders and to files outside the source. With ``articles`` (the
     suffixes of article files), only those files below ``root``, never in SOURCE's
-    NOT_ARTICLES folders, and a skipped link is warned about.
+    NOT_ARTICLES folders nor the repository's BOILERPLATE at SOURCE's root (a site's
+    pages folder may well hold a license.md page), and a skipped link is warned about.
     """
     outputs = {source / DEFAULT_OUTPUT} | ({output} if output else set())
     top = source / root if root else source
@@ -66,7 +67,7 @@ def readable_files(
             full = here / name
             if articles and not name.lower().endswith(articles):
                 continue
-            if articles and here == top and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
+            if articles and here == source and name.rsplit(".", 1)[0].lower() in BOILERPLATE:
                 continue
             if full.is_symlink() and not full.resolve().is_relative_to(source):
                 if diagnostics is not None:

@@ -12,13 +12,9 @@ characters rather than images from a CDN (Material's index read as
 pymdownx's twemoji, whether or not Material is installed, so that the book
 does not depend on it).
 
-Only SOURCE's own mkdocs.yml is read: files outside the source folder are
-never read, so one above it is only pointed at (``config_above``). Its YAML
-tags become markers, and nothing is imported, run or looked up while reading:
-``!ENV`` is its default (the book depends on its files, not on the
-environment), ``!relative`` a path, and ``!!python/...`` the dotted name it
-gives. A name is imported only from pymdownx and markdown.extensions, and
-only a factory on ``FACTORIES`` is called. ``INHERIT`` is not followed yet.
+mkdocs.yml is read by ``mkdocs_config`` (its tags are markers, INHERIT is
+followed inside SOURCE). A name a tag gives is imported only from pymdownx and
+markdown.extensions, and only a factory on ``FACTORIES`` is called.
 """
 
 from __future__ import annotations
@@ -26,20 +22,17 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
-import yaml
-
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError
+from packager.project import mkdocs_config
+from packager.project.mkdocs_config import NOT_APPLIED, PythonTag, Relative, UnknownTag
 
 log = logging.getLogger("packager")
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
-#: The kind of the warnings that say what of a mkdocs.yml a book does not apply.
-NOT_APPLIED = "MkDocs settings not applied"
 #: The extensions MkDocs puts before every project's own (mkdocs/config/defaults.py, markdown_extensions).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 #: Modules a ``!!python/name`` may be imported from: Python-Markdown's extensions and pymdown-extensions,
@@ -76,30 +69,6 @@ SAFE_SNIPPETS = "packager.project.snippets"
 
 
 @dataclass(frozen=True)
-class PythonTag:
-    """A ``!!python/<kind>:<target>`` tag as written: what it would import or call, never done while reading."""
-
-    kind: str  # name, module, object, object/new, object/apply
-    target: str
-    args: tuple = ()
-    kwds: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Relative:
-    """A ``!relative`` path: from the config's folder ($config_dir), docs_dir ($docs_dir) or the page (None)."""
-
-    base: str | None
-
-
-@dataclass(frozen=True)
-class UnknownTag:
-    """A tag packager gives no meaning: the value is not used."""
-
-    tag: str
-
-
-@dataclass(frozen=True)
 class SiteMarkdown:
     """The Markdown extensions of SOURCE's mkdocs.yml, with their options, as a book applies them."""
 
@@ -107,79 +76,15 @@ class SiteMarkdown:
     extensions: tuple[tuple[str, dict], ...]
 
 
-class MkDocsLoader(yaml.SafeLoader):
-    """YAML as MkDocs writes it, its tags read as markers."""
-
-
-def _env(loader: MkDocsLoader, node: yaml.Node):
-    """``!ENV NAME`` or ``!ENV [NAME, ..., default]``: the default, so the book never depends on the environment."""
-    if isinstance(node, yaml.SequenceNode):
-        items = loader.construct_sequence(node, deep=True)
-        return items[-1] if len(items) > 1 else None
-    return None
-
-
-def _relative(loader: MkDocsLoader, node: yaml.Node) -> Relative:
-    value = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
-    return Relative(value or None)
-
-
-def _python(loader: MkDocsLoader, suffix: str, node: yaml.Node) -> PythonTag:
-    kind, _, target = suffix.partition(":")
-    if isinstance(node, yaml.SequenceNode):
-        return PythonTag(kind, target, tuple(loader.construct_sequence(node, deep=True)))
-    if isinstance(node, yaml.MappingNode):
-        value = loader.construct_mapping(node, deep=True)
-        return PythonTag(kind, target, tuple(value.get("args") or ()), dict(value.get("kwds") or {}))
-    return PythonTag(kind, target)
-
-
-def _unknown(loader: MkDocsLoader, suffix_or_node, node: yaml.Node | None = None) -> UnknownTag:
-    return UnknownTag((node or suffix_or_node).tag)
-
-
-MkDocsLoader.add_constructor("!ENV", _env)
-MkDocsLoader.add_constructor("!relative", _relative)
-MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _python)
-MkDocsLoader.add_multi_constructor("!", _unknown)
-MkDocsLoader.add_constructor(None, _unknown)
-
-
-def config_file(source: Path) -> Path | None:
-    """SOURCE's own mkdocs.yml (or mkdocs.yaml), when it has one."""
-    return next((source / name for name in CONFIG_NAMES if (source / name).is_file()), None)
-
-
-def config_above(source: Path, levels: int = 3) -> Path | None:
-    """A mkdocs.yml in a folder above SOURCE, up to the repository's root: looked at, never read."""
-    if (source / ".git").exists():
-        return None
-    for folder in source.parents[:levels]:
-        found = config_file(folder)
-        if found is not None or (folder / ".git").exists():
-            return found
-    return None
-
-
 def read_markdown(source: Path, diagnostics: Diagnostics) -> SiteMarkdown | None:
-    """The Markdown extensions of SOURCE's mkdocs.yml made fit for a book, or None without one."""
+    """The Markdown extensions of SOURCE's mkdocs.yml (and what it inherits) made fit for a book, or None without one."""
     source = source.resolve()
-    path = config_file(source)
-    if path is None:
+    config = mkdocs_config.load(source, diagnostics)
+    if config is None:
         return None
-    rel = path.name
-    if not path.resolve().is_relative_to(source):
-        diagnostics.warn(rel, "symbolic link to a file outside the source folder, not read", kind=NOT_APPLIED)
-        return None
-    data, lines = _load(path, rel)
-    if "INHERIT" in data:
-        diagnostics.warn(
-            rel,
-            f"INHERIT: {data['INHERIT']!r} is not followed yet: its markdown_extensions are not applied",
-            lines.get("INHERIT"),
-            kind=NOT_APPLIED,
-        )
-    entries = _entries(data.get("markdown_extensions"), rel, lines.get("markdown_extensions"))
+    data = config.data
+    rel, line = config.where("markdown_extensions")
+    entries = _entries(data.get("markdown_extensions"), rel, line)
     fitting = _Fitting(source, str(data.get("docs_dir") or "docs"))
     extensions = tuple(kept for name, options in entries if (kept := fitting.fit(name, options)) is not None)
     if fitting.left_out:
@@ -187,40 +92,12 @@ def read_markdown(source: Path, diagnostics: Diagnostics) -> SiteMarkdown | None
             rel,
             f"{len(fitting.left_out)} Markdown extension setting(s) left out, the book reads the Markdown "
             f"without them: {'; '.join(fitting.left_out)}; install what is missing, or remove it from {rel}",
-            lines.get("markdown_extensions"),
+            line,
             kind=NOT_APPLIED,
         )
     if fitting.changed:
         log.info("%s: for a book: %s", rel, "; ".join(fitting.changed))
-    return SiteMarkdown(rel, extensions)
-
-
-def _load(path: Path, rel: str) -> tuple[dict, dict[str, int]]:
-    """The parsed mkdocs.yml and the line of each top-level key."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError("is not UTF-8 text; save it as UTF-8", path=rel) from exc
-    loader = MkDocsLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ConfigError(
-            f"invalid YAML ({problem}); fix the syntax and build again",
-            path=rel,
-            line=mark.line + 1 if mark is not None else None,
-        ) from exc
-    finally:
-        loader.dispose()
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"must be a mapping of settings, got {type(data).__name__}", path=rel, line=1)
-    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
-    return data, lines
+    return SiteMarkdown(config.file, extensions)
 
 
 def _entries(value, rel: str, line: int | None) -> list[tuple[str, dict]]:

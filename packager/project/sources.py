@@ -73,10 +73,16 @@ def select(
     rels = [p.relative_to(source).as_posix() for p in paths]
     in_outline = set(outline_pages(site.outline)) if site and site.outline is not None else None
     selected = []
-    left_out: list[tuple[str, str]] = list(site.left_out) if site else []
-    not_shown = {rel for rel, _ in left_out}  # the profile said why (and warned)
+    # Pages the profile left out itself (the site says so) are not warned about again; [content] include takes them.
+    given = [(rel, why) for rel, why in site.left_out if not _matches(rel, config.content.include)] if site else []
+    not_shown = {rel for rel, _ in given}
+    left_out: list[tuple[str, str]] = list(given)
     for rel, path in zip(rels, paths, strict=True):
-        if _matches(rel, config.content.exclude) or (site is not None and _matches(rel, site.ignored)):
+        if (
+            _matches(rel, config.content.exclude)
+            or rel in not_shown
+            or (site is not None and _matches(rel, site.ignored))
+        ):
             continue
         included = bool(config.content.include) and _matches(rel, config.content.include)
         if config.content.include and not included and (in_outline is None or rel not in in_outline):

@@ -8,6 +8,10 @@ from dataclasses import replace
 from packager.content.preprocess.emit import block, dedent, fence
 from packager.content.preprocess.model import Rewriter, Token, unescape_code
 
+#: What {{ }} and {% %} are on each site profile's pages that is not Jekyll's: the plugin that runs them there.
+TEMPLATE_LANGUAGES = {"mkdocs": "mkdocs-macros (Jinja) template syntax"}
+LIQUID = "Liquid (Jekyll) template syntax"
+
 
 def liquid(r: Rewriter, token: Token, source: str) -> str:
     """A Liquid tag ({% … %}) or output ({{ … }}) as Markdown; source is the token as written."""
@@ -27,7 +31,7 @@ def liquid(r: Rewriter, token: Token, source: str) -> str:
         path = data["arg"].split()[0].strip("'\"")
         return "/" + path.lstrip("/") if name == "link" else f"/_posts/{path}.md"
     base = name[3:] if name.startswith("end") and len(name) > 3 else name
-    r.note("liquid", "Liquid (Jekyll) template syntax", token.start, f"{{% {base} %}} left as text")
+    r.note("liquid", _language(r), token.start, f"{{% {base} %}} left as text")
     return source
 
 
@@ -43,8 +47,12 @@ def _output(r: Rewriter, token: Token, source: str) -> str:
     if r.page.myst:
         r.note("myst-substitution", "MyST substitution", token.start, "{{ " + expr + " }} left as text")
         return source
-    r.note("liquid", "Liquid (Jekyll) template syntax", token.start, "{{ \u2026 }} left as text")
+    r.note("liquid", _language(r), token.start, "{{ \u2026 }} left as text")
     return source
+
+
+def _language(r: Rewriter) -> str:
+    return TEMPLATE_LANGUAGES.get(r.page.site or "", LIQUID)
 
 
 def _substitute(r: Rewriter, token: Token, key: str) -> str:

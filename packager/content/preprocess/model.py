@@ -33,6 +33,7 @@ class Page:
     resolve: Callable[[str, str], Target | None] = lambda space, name: None  # space: label | doc | term
     substitutions: dict[str, str] = field(default_factory=dict)  # MyST {{ key }} values
     kernel_language: str = ""  # a MyST notebook's language (its kernelspec's), for code cells that name none
+    site: str | None = None  # the site profile SOURCE was read with: it names what {{ }} and {% %} are
 
 
 @dataclass

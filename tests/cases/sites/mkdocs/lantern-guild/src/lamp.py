@@ -1,0 +1,2 @@
+WICK_MM = 6
+OIL_ML = 250
