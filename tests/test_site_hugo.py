@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from site_outline import book_depths, book_order, epub_book_depths, outline_lines, pdf_levels, read_order
 from test_cli import assert_one_line_error, packager
-from test_mkdocs_dialect import write
 
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ExitCode
@@ -22,6 +21,7 @@ from packager.project import sites
 from packager.project.sites import hugo
 
 from conftest import book_file
+from conftest import write_tree as write
 
 ORDER = Path(__file__).parent / "cases" / "sites" / "hugo-docs.order"
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from site_outline import BOOK_KINDS, book_depths, book_order, epub_book_depths
 from test_cli import assert_one_line_error, packager
-from test_mkdocs_dialect import write
 
 from packager.diagnostics import Diagnostics
 from packager.errors import ExitCode
@@ -26,6 +25,7 @@ from packager.project.sites import jekyll, just_the_docs
 from packager.project.sources import NOT_IN_NAV
 
 from conftest import book_file, build_into
+from conftest import write_tree as write
 
 CASES = Path(__file__).parent / "cases" / "sites" / "jekyll"
 

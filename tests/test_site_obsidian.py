@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from site_outline import book_depths, book_order, epub_book_depths, outline_lines
 from test_cli import assert_one_line_error, packager
-from test_mkdocs_dialect import write
 
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError, ExitCode
@@ -24,6 +23,7 @@ from packager.project import config as config_module
 from packager.project.sites import obsidian
 
 from conftest import book_file, build_into
+from conftest import write_tree as write
 
 MAP = Path(__file__).parent / "cases" / "sites" / "obsidian" / "map-of-content"
 
