@@ -93,7 +93,7 @@ def select(
         if config.content.include and not included and (in_outline is None or rel not in in_outline):
             continue
         if in_outline is not None and rel not in in_outline and not included:
-            if _page_name(rel, root) not in NOT_PAGES:
+            if _page_name(rel, root) not in NOT_PAGES and rel not in site.not_pages:
                 why = f"not in {site.config_file or 'the site'}'s navigation"
                 left_out.append((rel, why))
                 diagnostics.warn(

@@ -72,6 +72,7 @@ class Site:
     outline: tuple[Entry, ...] | None = None  # the site's order and parts; None: packager's folder rules order
     metadata: SiteMetadata = SiteMetadata()
     left_out: tuple[tuple[str, str], ...] = ()  # (page relative to SOURCE, why) for pages the site does not show
+    not_pages: frozenset[str] = frozenset()  # what its tool never makes pages of (partials, output): left out quietly
     suffixes: tuple[str, ...] = (".md", ".markdown")  # the files that are pages
     asset_dirs: tuple[str, ...] = ()  # folders where site-absolute URLs ("/img/x.png") are found, first first
     notes: tuple[str, ...] = ()  # what else the build should say it read, one line each
