@@ -173,6 +173,13 @@ def test_a_toc_jupyter_book_cannot_read_is_one_error(tmp_path, toc, line, needle
     assert needle in caught.value.bare_message
 
 
+def test_a_folder_named_a_jupyter_book_that_is_none_is_one_error(tmp_path):
+    (tmp_path / "index.md").write_text("# Index\n")
+    result = packager("build", str(tmp_path), "-o", str(tmp_path / "out"), "--site", "jupyter-book")
+    assert result.returncode == ExitCode.CONTENT_ERROR
+    assert_one_line_error(result, "_toc.yml: not found")
+
+
 def test_a_yaml_error_in_the_toc_is_one_line_and_exit_1(tmp_path):
     (tmp_path / "index.md").write_text("# Index\n")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: a\n   - file: b\n")

@@ -127,6 +127,10 @@ class TocReader:
 
     def read(self, toc: object) -> tuple[Entry, ...]:
         """The outline of a toc: its root page, then its chapters or parts."""
+        if toc is None:
+            raise ConfigError(
+                "not found: a Jupyter Book 1 has its order there (a Jupyter Book 2 in myst.yml)", path=TOC
+            )
         if not isinstance(toc, Located) or "root" not in toc:
             raise ConfigError("must be a mapping with 'root:' (the first page) and its chapters or parts", path=TOC)
         self.format = toc.get("format")
