@@ -14,7 +14,9 @@ from collections import Counter
 import pytest
 import test_corpora as corpora
 from lxml import etree
+from site_order import book_nesting, book_order, expected_order, nav_nesting
 
+from packager.book.model import Person
 from packager.content.markdown import _id_safe
 from packager.content.preprocess.lexer import Lexer
 from packager.content.preprocess.myst import directive_options, renders_markdown
@@ -22,8 +24,8 @@ from packager.content.preprocess.myst_refs import split_titled
 from packager.diagnostics import Diagnostics
 from packager.project import config, sources
 
-from conftest import book_file, build_into, corpus
-from validators import ace_serious, epubcheck_problems
+from conftest import TESTS, book_file, build_into, corpus
+from validators import ace_serious, epubcheck_problems, pdf_outline, pdfinfo
 
 XHTML = "http://www.w3.org/1999/xhtml"
 MATHML = "http://www.w3.org/1998/Math/MathML"
@@ -36,7 +38,11 @@ CHOSEN = {kind: corpora.CHOSEN[kind] for kind in SHARED} | {
     "reference to a label not in the book": r"^MyST reference \{\w+\}`.*`: no [\w ]+ '.*' in this book",
     "articles without author": corpora.CHOSEN["articles without author"],
     "no base_url for share links": corpora.CHOSEN["no base_url for share links"],
+    # _toc.yml names 3 notebooks and an R Markdown file: not articles, one warning each (the Jupyter Book profile).
+    "non-Markdown pages left out": r"^'[\w/.-]+' is [\w/.-]+, not Markdown: packager reads Markdown pages only",
 }
+#: The book's order, derived by hand from the corpus's _toc.yml.
+ORDER = TESTS / "cases" / "sites" / "myst-book.order"
 _LABELLED_MATHS = re.compile(r"\s*\$\$\s*\((?P<label>[^()\s]+)\)\s*$")
 _LEFT_OVER = re.compile(r"\$\$|\{ref\}|\{numref\}|\{eq\}|\{term\}|^\s*\([\w/:.-]+\)=", re.M)
 
@@ -144,6 +150,46 @@ def test_every_myst_book_warning_is_one_we_chose(myst_build):
     kinds = Counter(kind_of(w.message) for w in myst_build.diagnostics.warnings)
     # sd:index (an intersphinx page) and genindex (Sphinx's index page) are not in any book.
     assert kinds["reference to a label not in the book"] == 2
+    assert kinds["non-Markdown pages left out"] == 4
+    assert {w.line for w in myst_build.diagnostics.warnings if w.path == "_toc.yml"} == {25, 27, 50, 66}
+
+
+# --- Read as a Jupyter Book: the order, the parts and the metadata of _toc.yml and _config.yml ----------------------
+
+
+def test_myst_book_is_read_as_a_jupyter_book_in_its_toc_order(myst_build):
+    assert myst_build.summary["read_as"] == [
+        "read as a Jupyter Book (_toc.yml): 64 pages in toc order, 5 left out",
+        "  _toc.yml:95: external link left out of the book: Gallery of Jupyter Books "
+        "(https://executablebooks.org/en/latest/gallery)",
+    ]
+    assert book_order(myst_build.book) == expected_order(ORDER)
+    titles = {a.source: a.title for a in myst_build.book.articles}
+    assert titles["reference/_changelog.md"] == "Change log"  # the toc's title override
+
+
+def test_myst_book_nav_and_pdf_outline_nest_as_its_toc(myst_build):
+    book = myst_build.book
+    assert nav_nesting(book_file(myst_build, ".epub")) == book_nesting(book)
+    # Each part and article is a bookmark at its depth (levels from 1), in book order; its headings nest below it.
+    outline = iter(pdf_outline(book_file(myst_build, ".pdf")))
+    wanted = [(a.depth + 1, a.title) for a in book.articles if a.kind != "share"]
+    assert [entry for entry in wanted if entry not in (bookmark[:2] for bookmark in outline)] == []
+
+
+def test_myst_book_metadata_comes_from_its_config(myst_build):
+    book = myst_build.book
+    # _config.yml's title is "", and it states no copyright: the book's own rules give the title.
+    assert (book.authors, book.copyright, book.language) == ((Person("The Jupyter Book Community"),), None, "en")
+    assert book.description == "This is an example book built with Jupyter Books."
+    assert (book.repository, book.base_url) == (
+        "https://github.com/executablebooks/jupyter-book",
+        "https://jupyterbook.org/",
+    )
+
+
+def test_myst_book_pdf_is_tagged(myst_build):
+    assert pdfinfo(book_file(myst_build, ".pdf"))["Tagged"] == "yes"
 
 
 # --- Maths: these fail until the maths branch (MathML in the EPUB, SVG in the PDF) is merged into main. ----------

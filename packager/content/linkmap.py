@@ -1,9 +1,10 @@
 """Resolve links between articles, in the forms real sites use.
 
-Writers link to other articles as files (``other.md#part``) or as the pretty
-URLs that Jekyll and Hugo publish (``../other/``, ``/section/other/``); both
-must land on the right article. Site URLs are matched case-insensitively, as
-Hugo's own lookup does.
+Writers link to other articles as files (``other.md#part``, ``other.mdx``) or as
+the pretty URLs that Jekyll, Hugo and Docusaurus publish (``../other/``,
+``/section/other/``, a page's ``slug``, ``/docs/other`` for a site whose pages
+are in ``docs/``); all must land on the right article. Site URLs are matched
+case-insensitively, as Hugo's own lookup does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 INDEX_STEMS = ("index", "_index", "readme")
-SUFFIXES = (".md", ".markdown")
+SUFFIXES = (".md", ".markdown", ".mdx")
 
 
 def _key(path: str) -> str:
@@ -43,6 +44,8 @@ class LinkMap:
             for name in ("url", "permalink"):
                 if isinstance(meta.get(name), str):
                     self._pages.setdefault(_key(meta[name]), slug)
+            if isinstance(meta.get("slug"), str) and meta["slug"].strip():
+                self._pages.setdefault(_key(self._slug_path(rel, meta["slug"].strip())), slug)
             aliases = meta.get("aliases")
             if isinstance(aliases, list):
                 for alias in aliases:
@@ -59,7 +62,7 @@ class LinkMap:
             base = self._root if target.startswith("/") else file_dir
             return self._by_key.get(_key(posixpath.normpath(posixpath.join(base, target.lstrip("/")))))
         if target.startswith("/"):
-            return self._page(target) or self._by_suffix(target)
+            return self._page(target) or self._below_root(target) or self._by_suffix(target)
         file_dir = posixpath.dirname(self._in_root(from_rel))
         page_dir = page_path(self._in_root(from_rel))
         for base in (page_dir, file_dir, ""):
@@ -71,6 +74,15 @@ class LinkMap:
     def _in_root(self, rel: str) -> str:
         """The path as the site publishes it: relative to its pages folder."""
         return rel[len(self._root) + 1 :] if self._root and rel.startswith(self._root + "/") else rel
+
+    def _slug_path(self, rel: str, slug: str) -> str:
+        """Where a page's slug puts it: from the site's root when it starts with /, else beside the page's file."""
+        return slug if slug.startswith("/") else posixpath.join(posixpath.dirname(self._in_root(rel)), slug)
+
+    def _below_root(self, target: str) -> str | None:
+        """A site URL that names the pages' folder first (Docusaurus' /docs/x for docs/x.md): the page below it."""
+        prefix = "/" + self._root.lower() + "/"
+        return self._page(target[len(prefix) - 1 :]) if self._root and target.lower().startswith(prefix) else None
 
     def _page(self, path: str) -> str | None:
         key = _key(path)
