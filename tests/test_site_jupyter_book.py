@@ -267,4 +267,4 @@ def test_a_jupyter_book_is_found_by_its_toc_or_its_myst_yml(tmp_path):
     assert sites.detect(CASES / "v1-book") == "jupyter-book"
     assert sites.detect(CASES / "v2-myst") == "jupyter-book"
     (tmp_path / "_config.yml").write_text("title: A Jekyll site, not a Jupyter Book\n")
-    assert sites.detect(tmp_path) is None
+    assert sites.detect(tmp_path) == "jekyll"
