@@ -16,7 +16,7 @@ from functools import cache
 from packager.content.context import ArticleContext
 
 #: The pass each site profile runs on its pages' text ("module:function"), by profile name.
-PASSES: dict[str, str] = {}
+PASSES: dict[str, str] = {"docusaurus": "packager.content.preprocess.mdx:docusaurus_page"}
 
 
 def run(ctx: ArticleContext, text: str) -> str:
