@@ -188,6 +188,26 @@ def test_a_yaml_error_in_the_toc_is_one_line_and_exit_1(tmp_path):
     assert_one_line_error(result, "_toc.yml:5: invalid YAML")
 
 
+NB_CUSTOM_FORMATS = (
+    "sphinx:\n  config:\n    nb_custom_formats:\n      .Rmd:\n        - jupytext.reads\n        - fmt: Rmd\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "kind"),
+    [("", "navigation entries to missing pages"), (NB_CUSTOM_FORMATS, "non-Markdown pages left out")],
+)
+def test_other_page_formats_are_the_ones_the_config_adds(tmp_path, config, kind):
+    (tmp_path / "index.md").write_text("# Index\n")
+    (tmp_path / "analysis.Rmd").write_text("An R Markdown notebook.\n")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: analysis\n")
+    (tmp_path / "_config.yml").write_text(config)
+    diagnostics = Diagnostics()
+    site = jupyter_book.read(tmp_path, config_module.load(tmp_path), diagnostics)
+    assert outline_order(site.outline) == ["index.md"]
+    assert [(w.line, w.kind) for w in diagnostics.warnings] == [(4, kind)]
+
+
 def test_sphinx_and_node_globs():
     assert files.matches("charts/*", "charts/orion") and not files.matches("charts/*", "charts/deep/orion")
     assert files.matches("charts/**", "charts/deep/orion") and files.matches("**/*.md", "a.md")

@@ -19,6 +19,7 @@ from packager.content.context import ArticleContext
 PASSES: dict[str, str] = {
     "mkdocs": "packager.content.preprocess.mkdocs:hook_calls",
     "mdbook": "packager.content.preprocess.mdbook:run",
+    "docusaurus": "packager.content.preprocess.mdx:docusaurus_page",
 }
 
 

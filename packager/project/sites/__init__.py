@@ -32,7 +32,7 @@ log = logging.getLogger("packager")
 
 #: The profiles, in the order they are tried on a folder (each module's ``detect`` says whether SOURCE is
 #: its tool's): mkdocs, mdbook, honkit, jupyter-book, docusaurus, hugo, jekyll, obsidian.
-PROFILES: tuple[str, ...] = ("mkdocs", "mdbook", "honkit", "jupyter-book", "hugo", "jekyll", "obsidian")
+PROFILES: tuple[str, ...] = ("mkdocs", "mdbook", "honkit", "jupyter-book", "docusaurus", "hugo", "jekyll", "obsidian")
 #: What `[content] site` and `--site` accept, each with its module here.
 NAMES = {name: name.replace("-", "_") for name in PROFILES}
 

@@ -8,8 +8,9 @@ Jupyter Book 1 (Sphinx with sphinx-external-toc) takes its order from
 (every page it matches, in name order, that no entry names) or an external
 ``url``. A part's caption becomes a part title of the book; a ``title`` on an
 entry is its title in the book. Notebooks and other pages that are not
-Markdown are left out, one warning each naming the toc's line; external links
-are left out with a note. ``_config.yml`` gives the title, author, copyright,
+Markdown (reStructuredText, and the formats ``sphinx.config.nb_custom_formats``
+adds, such as jupytext's ``.Rmd``) are left out, one warning each naming the
+toc's line; external links are left out with a note. ``_config.yml`` gives the title, author, copyright,
 description, language (``sphinx.config.language``), ``html.baseurl`` and
 ``repository.url``; its ``exclude_patterns`` (and the ones Jupyter Book always
 adds, such as ``_build``) name files that are never pages.
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 
 TOC = "_toc.yml"
 CONFIG = "_config.yml"
-#: The files Jupyter Book 1 reads as pages (Sphinx, MyST-NB, jupytext), in the order it tries a name without suffix.
-PAGE_SUFFIXES = (".md", ".ipynb", ".rst", ".Rmd", ".py")
+#: The files Jupyter Book 1 reads as pages (MyST, MyST-NB, Sphinx), in the order it tries a name without suffix;
+#: sphinx.config.nb_custom_formats adds more (jupytext's .Rmd, .py).
+PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 #: Patterns Jupyter Book 1 always excludes, besides the config's exclude_patterns.
 ALWAYS_EXCLUDED = ("_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints")
 #: Each format's keys for a list of entries (by depth: the root's, then every deeper one's) and for a list of lists.
@@ -61,8 +63,10 @@ def read(source: Path, config: Config, diagnostics: Diagnostics) -> Site:
         return myst_project.read(source, settings, diagnostics)
     book = _config(source)
     excluded = _excluded(book)
-    pages = [rel for rel in below(source, "", PAGE_SUFFIXES) if not excluded(rel)]
-    toc = TocReader(frozenset(pages), diagnostics, _docnames(pages))
+    custom = mapping(book, "sphinx", "config").get("nb_custom_formats")
+    suffixes = (*PAGE_SUFFIXES, *(s for s in custom or () if isinstance(s, str) and s.startswith(".")))
+    pages = [rel for rel in below(source, "", suffixes) if not excluded(rel)]
+    toc = TocReader(frozenset(pages), diagnostics, _docnames(pages, suffixes))
     outline = toc.read(load_yaml(source, TOC))
     named = set(outline_pages(outline))
     quiet = {rel for rel in below(source, "", (".md",)) if excluded(rel)}
@@ -102,10 +106,10 @@ def _excluded(book: dict):
     return excluded
 
 
-def _docnames(pages: list[str]) -> dict[str, str]:
+def _docnames(pages: list[str], suffixes: tuple[str, ...]) -> dict[str, str]:
     """Each page by its name without suffix; of two files with one name, the suffix Sphinx tries first."""
     found: dict[str, str] = {}
-    for suffix in PAGE_SUFFIXES:
+    for suffix in suffixes:
         for rel in pages:
             if rel.endswith(suffix):
                 found.setdefault(stem(rel), rel)
