@@ -81,3 +81,27 @@ def pdf_levels(pdf: Path, entries: list[tuple[str, int]]) -> list[tuple[str, int
         found.append((title, depth + 1, outline[at][0]))
         at += 1
     return found
+
+
+def nav_nesting(epub: Path) -> list[tuple[int, str]]:
+    """The EPUB navigation document's table of contents: (depth, file) for each entry, depth first."""
+    with zipfile.ZipFile(epub) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("nav.xhtml"))
+        root = etree.fromstring(archive.read(name))
+    toc = next(nav for nav in root.iter(f"{{{XHTML}}}nav") if "toc" in (nav.get(f"{{{EPUB_NS}}}type") or ""))
+    found: list[tuple[int, str]] = []
+
+    def walk(ol, depth: int) -> None:
+        for li in ol.findall(f"{{{XHTML}}}li"):
+            link = li.find(f"{{{XHTML}}}a")
+            found.append((depth, link.get("href").split("#")[0]))
+            for inner in li.findall(f"{{{XHTML}}}ol"):
+                walk(inner, depth + 1)
+
+    walk(toc.find(f"{{{XHTML}}}ol"), 0)
+    return found
+
+
+def book_nesting(book) -> list[tuple[int, str]]:
+    """What nav_nesting should find: each article of the book at its depth."""
+    return [(a.depth, f"{a.slug}.xhtml") for a in book.articles]

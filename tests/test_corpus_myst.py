@@ -14,7 +14,8 @@ from collections import Counter
 import pytest
 import test_corpora as corpora
 from lxml import etree
-from site_order import book_nesting, book_order, expected_order, nav_nesting
+from site_outline import book_nesting, book_order, nav_nesting
+from site_outline import read_order as expected_order
 
 from packager.book.model import Person
 from packager.content.markdown import _id_safe

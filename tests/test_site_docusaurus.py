@@ -17,7 +17,9 @@ from collections import Counter
 
 import pytest
 from lxml import etree
-from site_order import book_nesting, book_order, expected_order, nav_nesting, outline_order
+from site_outline import book_nesting, book_order, nav_nesting
+from site_outline import outline_lines as outline_order
+from site_outline import read_order as expected_order
 
 from packager.content.linkmap import LinkMap
 from packager.content.preprocess.mdx import COMPONENTS, EXPRESSIONS, IMPORTS, docusaurus_page

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from site_order import book_nesting, book_order, expected_order, nav_nesting, outline_order
+from site_outline import book_nesting, book_order, nav_nesting
+from site_outline import outline_lines as outline_order
+from site_outline import read_order as expected_order
 from test_cli import assert_one_line_error, packager
 
 from packager.book.model import Person

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from site_outline import book_order, read_order
 
 from packager.content.preprocess import mdbook as mdbook_pass
 from packager.diagnostics import Diagnostics
@@ -41,16 +42,7 @@ def read_site(source: Path):
 
 
 def expected_order(name: str) -> list[str]:
-    return (CASES / f"{name}.order").read_text(encoding="utf-8").splitlines()
-
-
-def book_order(book) -> list[str]:
-    """The book's entries as the .order files write them: a page by its path, a part as '# Title', indented."""
-    return [
-        "  " * a.depth + (f"# {a.title}" if a.kind == "part" else a.source)
-        for a in book.articles
-        if a.kind in ("intro", "chapter", "part")
-    ]
+    return read_order(CASES / f"{name}.order")
 
 
 def article(book, source: str):

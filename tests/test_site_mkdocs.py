@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from site_outline import book_order
 
 from packager.cli import main
 from packager.content import markdown
@@ -46,15 +47,6 @@ def read_site(source: Path) -> tuple[sites.Site, Diagnostics]:
     diagnostics = Diagnostics()
     source = source.resolve()
     return mkdocs_site.read(source, config_module.load(source), diagnostics), diagnostics
-
-
-def order_lines(book) -> list[str]:
-    """The book's outline in the .order files' form: a page's path or '# Part', two spaces per depth."""
-    return [
-        "  " * a.depth + (f"# {a.title}" if a.is_part else a.source)
-        for a in book.articles
-        if a.kind not in ("credits", "share")
-    ]
 
 
 def epub_nav_depths(epub_path: Path) -> list[tuple[str, int]]:
@@ -91,7 +83,7 @@ def pdf_article_levels(pdf: Path, book) -> list[tuple[str, int]]:
 
 def test_mkdocs_site_is_in_its_hand_checked_nav_order(mkdocs_build):
     expected = (CASES / "mkdocs-site.order").read_text(encoding="utf-8").splitlines()
-    assert order_lines(mkdocs_build.book) == expected
+    assert book_order(mkdocs_build.book) == expected
     assert sum(1 for line in expected if not line.lstrip().startswith("#")) == 78
     titles = {a.source: a.title for a in mkdocs_build.book.articles}
     assert titles["docs/index.md"] == "Home" and titles["docs/getting-started.md"] == "Installation"
@@ -156,7 +148,7 @@ def lanterns(tmp_path_factory):
 
 
 def test_lanterns_are_in_nav_order_with_the_nav_titles(lanterns):
-    assert order_lines(lanterns.book) == LANTERN_ORDER
+    assert book_order(lanterns.book) == LANTERN_ORDER
     titles = [a.title for a in lanterns.book.articles if a.kind not in ("credits", "share")]
     # start/index.md is listed second, but Material's navigation.indexes (inherited) makes it the section's page.
     assert titles[:4] == ["Welcome", "Getting started", "Before you begin", "Lighting a lantern"]
