@@ -39,6 +39,12 @@ def read_text(path: Path, rel: str) -> str:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def yaml_problem(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """What a YAML error says is wrong, and the line (from 1) where it found it, when it knows."""
+    mark = getattr(exc, "problem_mark", None)
+    return getattr(exc, "problem", None) or "cannot be parsed", mark.line + 1 if mark is not None else None
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
     """Return (front matter, body, line number where the body starts)."""
     match = _FRONT_MATTER.match(text)
@@ -50,13 +56,11 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
         try:
             meta = yaml.load(block, Loader=_YAML_LOADER) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or "cannot be parsed"
+            problem, line = yaml_problem(exc)
             raise ContentError(
                 f"front matter: invalid YAML ({problem}); fix the block between the '---' lines",
                 path=rel,
-                line=line,
+                line=line + 1 if line is not None else 1,  # the block starts on the file's second line
             ) from exc
     else:
         try:

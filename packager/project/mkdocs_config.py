@@ -26,6 +26,7 @@ import yaml
 
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError
+from packager.project.front_matter import yaml_problem
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 #: The kind of the warnings that say what of a mkdocs.yml a book does not apply.
@@ -205,13 +206,8 @@ def load_file(path: Path, rel: str) -> tuple[dict, dict[str, tuple[int, yaml.Nod
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ConfigError(
-            f"invalid YAML ({problem}); fix the syntax and build again",
-            path=rel,
-            line=mark.line + 1 if mark is not None else None,
-        ) from exc
+        problem, line = yaml_problem(exc)
+        raise ConfigError(f"invalid YAML ({problem}); fix the syntax and build again", path=rel, line=line) from exc
     finally:
         loader.dispose()
     if data is None:

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from packager.errors import ConfigError
+from packager.project.front_matter import yaml_problem
 
 #: Folders no profile looks into, besides hidden ones (sources.SKIPPED_DIRS); and SOURCE's default output folder.
 SKIPPED = frozenset({"node_modules", "__pycache__"})
@@ -59,13 +60,8 @@ def load_yaml(source: Path, rel: str) -> object:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ConfigError(
-            f"invalid YAML ({problem}); fix it and build again",
-            path=rel,
-            line=mark.line + 1 if mark is not None else None,
-        ) from exc
+        problem, line = yaml_problem(exc)
+        raise ConfigError(f"invalid YAML ({problem}); fix it and build again", path=rel, line=line) from exc
 
 
 def inside(source: Path, rel: str) -> Path | None:

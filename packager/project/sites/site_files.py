@@ -20,7 +20,7 @@ from packager.book.model import Person
 from packager.diagnostics import Diagnostics
 from packager.errors import ConfigError
 from packager.project.files import readable_files
-from packager.project.front_matter import read_text, split_front_matter
+from packager.project.front_matter import read_text, split_front_matter, yaml_problem
 
 
 def read_config(source: Path, rel: str, lists: bool = False) -> dict | list:
@@ -44,9 +44,8 @@ def read_config(source: Path, rel: str, lists: bool = False) -> dict | list:
     except json.JSONDecodeError as exc:
         raise ConfigError(_unreadable("JSON", exc.msg), path=rel, line=exc.lineno) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ConfigError(_unreadable("YAML", problem), path=rel, line=mark.line + 1 if mark else None) from exc
+        problem, line = yaml_problem(exc)
+        raise ConfigError(_unreadable("YAML", problem), path=rel, line=line) from exc
     if data is None:
         return {}
     if not isinstance(data, dict) and not (lists and isinstance(data, list)):
