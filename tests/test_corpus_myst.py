@@ -163,6 +163,7 @@ def test_myst_book_is_read_as_a_jupyter_book_in_its_toc_order(myst_build):
         "read as a Jupyter Book (_toc.yml): 64 pages in toc order, 5 left out",
         "  _toc.yml:95: external link left out of the book: Gallery of Jupyter Books "
         "(https://executablebooks.org/en/latest/gallery)",
+        "licence BSD-3-Clause, recognised in LICENSE",
     ]
     assert book_order(myst_build.book) == expected_order(ORDER)
     titles = {a.source: a.title for a in myst_build.book.articles}

@@ -218,7 +218,8 @@ def test_the_notes_are_in_the_file_explorers_order(obsidian_build):
 
 
 def test_the_build_says_it_read_an_obsidian_vault_and_why_not_by_modified_time(obsidian_build):
-    first, note = obsidian_build.summary["read_as"]
+    first, note, licence = obsidian_build.summary["read_as"]
+    assert licence == "licence CC0-1.0, recognised in LICENSE"
     assert first == "read as an Obsidian vault (.obsidian/): 200 pages in the file explorer's order"
     assert note.startswith("  .obsidian/app.json sorts the explorer by 'byModifiedTimeReverse'")
     assert obsidian_build.book.title == "obsidian-vault"  # the vault's name: its folder's
