@@ -127,8 +127,11 @@ def _inline_copy(note, span) -> None:
 
 _PAGE_COUNTER = re.compile(r"(?<![\w-])counter\(\s*page\s*(,[^)]*)?\)", re.I)
 _TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*\)", re.I)
-#: A run of articles has no title page to set the running head's book title: the template puts it on the first one.
-_BOOK_TITLE = "\n.article[data-book-title] { string-set: book-title attr(data-book-title); }\n"
+#: A run of articles has no title page to set the running head's book title: the template puts it on the first
+#: one. That article's part title is set in the same declaration, which would otherwise override the theme's.
+_BOOK_TITLE = (
+    "\n.article[data-book-title] { string-set: book-title attr(data-book-title), part-title attr(data-part-title); }\n"
+)
 
 
 def articles_css(css: str) -> str:
