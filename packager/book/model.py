@@ -48,6 +48,26 @@ class CreditItem:
 
 
 @dataclass(frozen=True)
+class Recommendation:
+    """Someone else's work the authors recommend: "Recommended by the authors", credited to its own authors."""
+
+    title: str
+    url: str
+    author: str | None = None
+    why: str | None = None  # one line on why it is worth reading
+    article: str | None = None  # the article (source path) whose front matter recommends it; None: packager.toml
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A cause the book points readers to: a plain link, no payment and no tracking."""
+
+    name: str
+    url: str
+    why: str | None = None
+
+
+@dataclass(frozen=True)
 class Licence:
     """An SPDX licence as the credits name and link it."""
 
@@ -108,6 +128,10 @@ class Asset:
     media_type: str
 
 
+#: The kinds of article packager writes itself: part titles and the back matter.
+GENERATED_KINDS = ("part", "credits", "recommended", "share", "support")
+
+
 @dataclass(frozen=True)
 class Article:
     """One Markdown file, rendered to an XHTML fragment.
@@ -131,9 +155,10 @@ class Article:
     original: OriginalSource | None = None
     contributors: tuple[Person, ...] = ()
     items: tuple[CreditItem, ...] = ()
-    kind: str = "chapter"  # "intro", "chapter", "part" (a part title), or generated back matter: "credits", "share"
+    kind: str = "chapter"  # "intro", "chapter", "part" (a part title), or generated: GENERATED_KINDS
     depth: int = 0  # 0 top level; n inside n sections (a folder's index, a site's nav section or part)
     ids: frozenset[str] = frozenset()
+    recommends: tuple[Recommendation, ...] = ()  # `recommends:` in its front matter
     front_matter: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -143,7 +168,7 @@ class Article:
     @property
     def is_generated(self) -> bool:
         """Written by packager, not read from a source file: back matter (credits, share) and part titles."""
-        return self.kind in ("credits", "share", "part")
+        return self.kind in GENERATED_KINDS
 
     @property
     def is_part(self) -> bool:
@@ -182,6 +207,10 @@ class Book:
     licence_text: str | None = None  # the source's own LICENSE file, shipped in the ZIP
     copyright: str | None = None  # the copyright line, as the config or the site writes it
     repository: str | None = None  # where the book's source lives
+    recommended: tuple[Recommendation, ...] = ()  # [[spotlight]] and the articles' recommends, for this book
+    causes: tuple[Cause, ...] = ()  # [[causes]]
+    folder: str = ""  # where the book's files sit in dist/: "" for a one-book site, else "<bundle>/"
+    web_root: str | None = None  # the web edition's read/ folder, relative to the book's page; None: no web edition
     identifier: str = ""
     modified: str = ""  # ISO 8601 UTC timestamp of the build (SOURCE_DATE_EPOCH aware)
     source_dir: Path = Path(".")
@@ -209,3 +238,34 @@ class Book:
             for id_ in article.ids:
                 owners[id_] = article
         return owners
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every book one build makes from its pool of articles, and what the site around them needs.
+
+    ``articles`` is the pool: each article rendered once, in the project's order, before any book's
+    transforms; the web edition gives each one page. ``books`` are the bundles, in packager.toml's order.
+    """
+
+    title: str
+    language: str
+    books: tuple[Book, ...]
+    articles: tuple[Article, ...]
+    assets: tuple[Asset, ...] = ()
+    description: str | None = None
+    base_url: str | None = None
+    causes: tuple[Cause, ...] = ()
+    recommended: tuple[Recommendation, ...] = ()  # [[spotlight]] only: the library page's
+    identifier: str = ""
+    modified: str = ""
+    web: bool = True  # [output] web: the web edition's pages under read/
+
+    @property
+    def single(self) -> bool:
+        """One book whose files sit at the root of dist/, as every build made them before bundles."""
+        return len(self.books) == 1 and self.books[0].folder == ""
+
+    def books_with(self, source: str) -> tuple[Book, ...]:
+        """The books that hold the article read from source."""
+        return tuple(b for b in self.books if any(a.source == source for a in b.articles))

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from packager.book.model import CreditItem, Person
+from packager.book.model import Cause, CreditItem, Person, Recommendation
 from packager.errors import ConfigError
 from packager.formats import NAMES as KNOWN_FORMATS
+from packager.project import bundle_config
+from packager.project.bundle_config import BundleConfig
 from packager.project.sites import NAMES as SITE_PROFILES
 
 CONFIG_NAME = "packager.toml"
@@ -90,6 +92,8 @@ class OutputConfig:
     """A theme shipped with packager, by name; a ``theme/`` folder in the source overrides its files."""
     versioned_names: bool = False
     """Put the version in the file names (``handbook-1.2.0.epub``), so editions can sit side by side."""
+    web: bool = True
+    """Write the web edition: a page per article under ``read/``, and a contents page per book."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,12 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     credits: CreditsConfig = field(default_factory=CreditsConfig)
     share: ShareConfig = field(default_factory=ShareConfig)
+    bundles: tuple[BundleConfig, ...] = ()
+    """``[[bundles]]``: the books made from the articles; none: one book of them all."""
+    spotlight: tuple[Recommendation, ...] = ()
+    """``[[spotlight]]``: other people's work the authors recommend (title, author, url, why)."""
+    causes: tuple[Cause, ...] = ()
+    """``[[causes]]``: causes the books point readers to (name, url, why)."""
     path: Path | None = None
 
 
@@ -243,12 +253,14 @@ def parse(data: dict, path: Path | None = None) -> Config:
         if name not in KNOWN_FORMATS:
             check.problem("output.formats", f"a list drawn from {list(KNOWN_FORMATS)}", formats)
             break
-    versioned = output.get("versioned_names", False)
-    if not isinstance(versioned, bool):
-        check.problem("output.versioned_names", "true or false", versioned)
-        versioned = False
+    flags = {}
+    for name in ("versioned_names", "web"):
+        flags[name] = output.get(name, name == "web")
+        if not isinstance(flags[name], bool):
+            check.problem(f"output.{name}", "true or false", flags[name])
+            flags[name] = name == "web"
     output_config = OutputConfig(
-        versioned_names=versioned,
+        **flags,
         formats=formats,
         theme=check.string("output.theme", output.get("theme", "default")) or "default",
     )
@@ -267,6 +279,9 @@ def parse(data: dict, path: Path | None = None) -> Config:
     )
     credits_config = CreditsConfig(items=_credit_items(check, credits.get("items")))
     share_config = _share(check, share)
+    bundles = bundle_config.bundles(check, data.get("bundles"), SPDX_ID)
+    spotlight = bundle_config.spotlight(check, data.get("spotlight"))
+    causes = bundle_config.causes(check, data.get("causes"))
     if check.problems:
         where = str(path) if path else CONFIG_NAME
         raise ConfigError(
@@ -279,6 +294,9 @@ def parse(data: dict, path: Path | None = None) -> Config:
         output=output_config,
         credits=credits_config,
         share=share_config,
+        bundles=bundles,
+        spotlight=spotlight,
+        causes=causes,
         path=path,
     )
 
