@@ -12,9 +12,10 @@ from pathlib import Path
 
 from packager import project as project_module
 from packager import workers
-from packager.book.model import Asset, Book
+from packager.book.model import Asset, Book, Library
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError
+from packager.filefacts import sha256
 from packager.formats import chosen
 from packager.output import folder, reuse
 from packager.project import Project
@@ -61,8 +62,10 @@ class BuildResult:
     outputs: list[Output]
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     seconds: float = 0.0
-    summary: dict = field(default_factory=dict)  # title, slug, version, articles
+    summary: dict = field(default_factory=dict)  # title, slug, version, articles (and bundles)
     cached: bool = False
+    library: Library | None = None  # every book made (None when the previous output was reused)
+    reused: list[str] = field(default_factory=list)  # the books whose files were taken from the previous output
 
 
 def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
@@ -88,42 +91,123 @@ def run(request: BuildRequest, diagnostics: Diagnostics | None = None) -> BuildR
         if previous is not None:
             return _reuse(previous, output, request, started, diagnostics)
     count = workers.worker_count(request.jobs)
-    project, formats, book, epoch = _prepare(request, source, output, git, count, diagnostics, warm=True)
+    project, formats, library, epoch = _prepare(request, source, output, git, count, diagnostics, warm=True)
     _fail_if_strict(request, diagnostics)
-    summary = {
-        "title": book.title,
-        "slug": book.slug,
-        "version": book.version,
-        "articles": len([a for a in book.articles if not a.is_generated]),
-        "read_as": project.read_as,
-    }
+    summary = _summary(library, project)
+    previous = (folder.read_record(output) or {}) if request.use_cache else {}
     with folder.Lock(output):
         staging = folder.staging_folder(output)
         try:
             with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
-                book = _with_cover(book, project.theme, Path(work))
-                ctx = RenderContext(
-                    book=book,
-                    theme=project.theme,
-                    destination=staging,
-                    diagnostics=diagnostics,
-                    epoch=epoch,
-                    workers=count,
-                    use_cache=request.use_cache,
+                outputs, books, library = _render_library(
+                    request, project, library, formats, staging, output, Path(work), epoch, count, diagnostics, previous
                 )
-                outputs = _render(ctx, formats, request.stage)
             _fail_if_strict(request, diagnostics)
             record = {
                 "inputs": key,
                 "summary": summary,
                 "outputs": [{"path": o.path, "kind": o.kind, "pages": o.pages} for o in outputs],
+                "books": books,
                 "warnings": [w.data() for w in diagnostics.warnings],
             }
             folder.swap_in(staging, output, [o.path for o in outputs], record)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return BuildResult(book, output, outputs, diagnostics, time.perf_counter() - started, summary)
+    return BuildResult(
+        library.books[0] if library.single else None,
+        output,
+        outputs,
+        diagnostics,
+        time.perf_counter() - started,
+        summary,
+        library=library,
+        reused=[b["slug"] for b in books if b["reused"]],
+    )
+
+
+def _summary(library: Library, project: Project) -> dict:
+    """What the build record and the command report: the book (or the library and its books)."""
+    first = library.books[0]
+    articles = len([a for a in library.articles if not a.is_generated])
+    if library.single:
+        return {
+            "title": first.title,
+            "slug": first.slug,
+            "version": first.version,
+            "articles": articles,
+            "read_as": project.read_as,
+        }
+    return {
+        "title": library.title,
+        "slug": None,
+        "version": first.version,
+        "articles": articles,
+        "read_as": project.read_as,
+        "bundles": [
+            {
+                "slug": b.slug,
+                "title": b.title,
+                "folder": b.folder,
+                "articles": len([a for a in b.articles if not a.is_generated]),
+            }
+            for b in library.books
+        ],
+    }
+
+
+def _render_library(request, project, library, formats, staging, output, work, epoch, count, diagnostics, previous):
+    """Each book into its folder (reusing a book whose inputs are unchanged), then the site around them all."""
+    from packager.render import site
+
+    pinned = bool(os.environ.get("SOURCE_DATE_EPOCH") or project.git.last_commit)
+    before = {b.get("folder"): b for b in previous.get("books", [])}
+    outputs: list[Output] = []
+    records: list[dict] = []
+    finished: list[Book] = []
+    contexts: list[RenderContext] = []
+    for book in library.books:
+        key = reuse.book_key(
+            book, project.theme.folders, {"formats": list(formats), "epoch": epoch if pinned else None}
+        )
+        book = _with_cover(book, project.theme, work / (book.folder or "book"))
+        destination = staging / book.folder
+        destination.mkdir(parents=True, exist_ok=True)
+        ctx = RenderContext(
+            book=book,
+            theme=project.theme,
+            destination=destination,
+            diagnostics=diagnostics,
+            epoch=epoch,
+            workers=count,
+            use_cache=request.use_cache,
+        )
+        kept = reuse.reuse_books(output / book.folder, destination, before.get(book.folder), key)
+        if kept is not None:
+            request.stage(f"{book.title}: inputs unchanged, its books are reused")
+            made = [Output(f["path"], f["kind"], f.get("pages")) for f in kept]
+        else:
+            made = _render(ctx, formats, request.stage)
+        records.append(
+            {
+                "slug": book.slug,
+                "folder": book.folder,
+                "key": key,
+                "reused": kept is not None,
+                "outputs": [
+                    {"path": o.path, "kind": o.kind, "pages": o.pages, "sha256": sha256(destination / o.path)}
+                    for o in made
+                ],
+            }
+        )
+        request.stage("writing the download page")
+        made = site.render_book(ctx, made)
+        outputs += [replace(o, path=book.folder + o.path) for o in made]
+        finished.append(book)
+        contexts.append(ctx)
+    library = replace(library, books=tuple(finished))
+    outputs += site.render_library(library, contexts, staging, outputs)
+    return outputs, records, library
 
 
 def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts) -> str:
@@ -164,6 +248,7 @@ class CheckResult:
     diagnostics: Diagnostics
     seconds: float
     project: Project | None = None
+    library: Library | None = None
 
 
 def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> CheckResult:
@@ -175,8 +260,8 @@ def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> Chec
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source = project_module.source_folder(request.source)
     count = workers.worker_count(request.jobs)
-    project, _, book, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
-    return CheckResult(book, diagnostics, time.perf_counter() - started, project)
+    project, _, library, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
+    return CheckResult(library.books[0], diagnostics, time.perf_counter() - started, project, library)
 
 
 def _prepare(
@@ -189,9 +274,9 @@ def _prepare(
     warm: bool = False,
 ):
     """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
-    from packager.content.assemble import assemble
+    from packager.content.assemble import assemble, cover_file
     from packager.render import registry, warmup
-    from packager.transforms import credits, share
+    from packager.transforms import bundles, credits, share
 
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
@@ -204,19 +289,39 @@ def _prepare(
         registry.prepare(formats, [f.body for f in project.files], count)
     ahead = (lambda: warmup.renderers(project.theme, project.config, formats)) if warm else None
     config = project.config
-    book = assemble(source, config, project.files, diagnostics, epoch, count, ahead, project.dialect, project.site)
+    pool = assemble(source, config, project.files, diagnostics, epoch, count, ahead, project.dialect, project.site)
     diagnostics.extend(project.changelog_warnings)
-    book = _edition(book, project, request.version_label)
-    book = credits.apply(book, project.theme, config.credits.items, diagnostics)
-    book = share.apply(book, config.share, project.theme, diagnostics)
-    return project, formats, book, epoch
+    pool = replace(pool, editions=project.editions, licence_text=project.licence_text)
+    pool = replace(pool, web_root=bundles.WEB_FOLDER if config.output.web else None)
+    covers = {b.slug: cover_file(source, config, b.cover, f"bundles[{i}].cover") for i, b in enumerate(config.bundles)}
+    books = []
+    for book in bundles.split(pool, config, covers, diagnostics):
+        book = _edition(book, project, request.version_label)
+        book = credits.apply(book, project.theme, config.credits.items, diagnostics)
+        book = share.apply(book, config.share, project.theme, diagnostics)
+        books.append(book)
+    library = Library(
+        title=pool.title,
+        language=pool.language,
+        books=tuple(books),
+        articles=pool.articles,
+        assets=pool.assets,
+        description=pool.description,
+        base_url=pool.base_url,
+        causes=config.causes,
+        recommended=config.spotlight,
+        identifier=pool.identifier,
+        modified=pool.modified,
+        web=config.output.web,
+    )
+    return project, formats, library, epoch
 
 
 def _edition(book: Book, project: Project, label: str | None) -> Book:
-    """The book's version, file names, editions and licence text: what the project says beyond its articles."""
+    """The book's version and file names: what the command line and the project say beyond its articles."""
     version = label or book.version or project.git.describe
     slug = f"{book.slug}-{version}" if project.config.output.versioned_names and version else book.slug
-    return replace(book, version=version, slug=slug, editions=project.editions, licence_text=project.licence_text)
+    return replace(book, version=version, slug=slug)
 
 
 def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
@@ -225,21 +330,21 @@ def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
         return book
     from packager.render import cover
 
+    work.mkdir(parents=True, exist_ok=True)
     path = work / "cover.png"
     path.write_bytes(cover.book_cover(book, theme))
     return replace(book, cover=Asset(href="cover.png", path=path, media_type="image/png"))
 
 
 def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
-    """The books, in the order of formats.FORMATS, then the site around them."""
-    from packager.render import registry, site
+    """The books, in the order of formats.FORMATS."""
+    from packager.render import registry
 
     books: list[Output] = []
     for book_format in chosen(formats):
         stage(book_format.progress)
         books += registry.renderer(book_format.name).render(ctx)
-    stage("writing the download page")
-    return site.render(ctx, books)
+    return books
 
 
 def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:

@@ -234,21 +234,23 @@ def _file_title(rel: str) -> str:
 
 
 def _cover(source: Path, config: Config) -> Asset | None:
-    cover = config.book.cover
+    return cover_file(source, config, config.book.cover)
+
+
+def cover_file(source: Path, config: Config, cover: str | None, key: str = "book.cover") -> Asset | None:
+    """The cover image packager.toml names under key: a PNG or JPEG inside SOURCE, else a ConfigError."""
     if not cover:
         return None
     where = config.path or source / "packager.toml"
     path = (source / cover).resolve()
     if not path.is_relative_to(source.resolve()):
-        raise ConfigError(f"'book.cover' must be a file inside the source folder, got {cover!r}", path=where)
+        raise ConfigError(f"'{key}' must be a file inside the source folder, got {cover!r}", path=where)
     if not path.is_file():
-        raise ConfigError(
-            f"'book.cover' names {cover!r}, which does not exist; fix the path or remove the key", path=where
-        )
+        raise ConfigError(f"'{key}' names {cover!r}, which does not exist; fix the path or remove the key", path=where)
     media_types = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
     media_type = media_types.get(path.suffix.lower())
     if media_type is None:
-        raise ConfigError(f"'book.cover' must be a PNG or JPEG image, got {cover!r}", path=where)
+        raise ConfigError(f"'{key}' must be a PNG or JPEG image, got {cover!r}", path=where)
     return Asset(href=f"cover{path.suffix.lower()}", path=path, media_type=media_type)
 
 

@@ -12,9 +12,11 @@ damaged or hand-edited output folder is rebuilt, never reused.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from packager import __version__
@@ -77,3 +79,47 @@ def lookup(output: Path, key: str) -> dict | None:
     if not _verified(output):
         return None
     return record
+
+
+def _plain(value):
+    """Any part of a Book as JSON data that is the same in every process (sets sorted, files by their hash)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "modified"}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, Path):
+        return sha256(value) if value.is_file() else value.as_posix()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def book_key(book, theme_folders: tuple[Path, ...], extra: dict) -> str:
+    """A hash of everything one book's files are made from: the Book itself, its files, the theme, extra."""
+    digest = hashlib.sha256(f"packager {__version__}\0".encode())
+    digest.update(json.dumps({"book": _plain(book), "extra": extra}, sort_keys=True, default=str).encode())
+    for folder in theme_folders:
+        _hash_files(digest, folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+    return digest.hexdigest()
+
+
+def reuse_books(previous: Path, destination: Path, record: dict | None, key: str) -> list[dict] | None:
+    """Copy a book's files from the previous output when its key matches and they are intact; their records."""
+    if not record or record.get("key") != key:
+        return None
+    files = record.get("outputs", [])
+    for entry in files:
+        path = previous / entry["path"]
+        try:
+            if sha256(path) != entry.get("sha256"):
+                return None
+        except OSError:
+            return None
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in files:
+        shutil.copyfile(previous / entry["path"], destination / entry["path"])
+    return files

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager.book.model import Book
+from packager.book.model import Book, Library
 from packager.diagnostics import Diagnostics
 from packager.project.themes import Theme
 
@@ -30,3 +30,14 @@ class Output:
     path: str
     kind: str  # a format's name ("epub", "pdf"), or "bundle", "landing", "credits", "asset", "publish"
     pages: int | None = None  # for PDFs
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What the pages around the books get: every book of the build, the theme, and the root of dist/."""
+
+    library: Library
+    theme: Theme
+    destination: Path
+    diagnostics: Diagnostics
+    epoch: int
