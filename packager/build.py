@@ -12,6 +12,7 @@ from pathlib import Path
 
 from packager import project as project_module
 from packager import workers
+from packager.book import share_links
 from packager.book.model import Asset, Book, Library
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError
@@ -313,6 +314,10 @@ def _prepare(
         identifier=pool.identifier,
         modified=pool.modified,
         web=config.output.web,
+        share_providers=tuple(config.share.providers or share_links.PROVIDERS),
+        share_hashtags=config.share.hashtags,
+        share_utm=config.share.utm,
+        mastodon_instance=config.share.mastodon_instance,
     )
     return project, formats, library, epoch
 

@@ -260,6 +260,10 @@ class Library:
     identifier: str = ""
     modified: str = ""
     web: bool = True  # [output] web: the web edition's pages under read/
+    share_providers: tuple[str, ...] = ()  # [share] as the article pages share: the providers, in order
+    share_hashtags: tuple[str, ...] = ()
+    share_utm: bool = False
+    mastodon_instance: str | None = None
 
     @property
     def single(self) -> bool:
