@@ -132,6 +132,8 @@ def build(
                 path = result.output / item.path
                 click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
         articles = result.summary.get("articles", 0)
+        bundles = result.summary.get("bundles")
+        articles = f"{len(bundles)} books from {articles}" if bundles else articles
         reused = " (inputs unchanged: output reused)" if result.cached else ""
         count = len(result.diagnostics.warnings)
         click.echo(f"{articles} articles, {count} warning(s), {result.seconds:.1f} s{reused}", err=True)
@@ -169,17 +171,20 @@ def check(source, site, strict, as_json, quiet, verbose, no_color) -> None:
                 "ok": not failed,
                 "exit_code": int(code),
                 "articles": len(result.book.articles),
-                **outline_data(result.book, result.project),
+                **outline_data(result.book, result.project, result.library),
                 "warnings": warnings,
                 "seconds": round(result.seconds, 3),
                 "error": None,
             }
         )
     elif not quiet:
-        for line in outline_lines(result.book, result.project):
+        for line in outline_lines(result.book, result.project, result.library):
             click.echo(line)
         report_warnings(diagnostics, verbose)
-        articles = len([a for a in result.book.articles if not a.is_generated])
+        library = result.library
+        articles = len([a for a in (library.articles if library else result.book.articles) if not a.is_generated])
+        if library is not None and not library.single:
+            articles = f"{len(library.books)} books from {articles}"
         click.echo(f"{articles} articles checked, {len(warnings)} warning(s), {result.seconds:.2f} s", err=True)
     if failed:
         if as_json:

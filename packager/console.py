@@ -159,32 +159,51 @@ def error_report(error: PackagerError, warnings: list[dict] | None = None) -> di
     }
 
 
-def outline_lines(book, project) -> list[str]:
-    """The book's outline as ``check`` prints it: parts and articles in order, then the pages left out and why."""
+def outline_lines(book, project, library=None) -> list[str]:
+    """The book's outline as ``check`` prints it: parts and articles in order, then the pages left out and why.
+
+    With several books, each book's outline under its name.
+    """
     lines = ["Outline:"]
-    for article in book.articles:
-        if article.kind in ("credits", "share"):
-            continue
-        indent = "  " * (article.depth + 1)
-        if article.is_part:
-            lines.append(f"{indent}Part: {article.title}")
-        else:
-            lines.append(f"{indent}{article.title} ({article.source})")
+    books = library.books if library is not None and not library.single else (book,)
+    for one in books:
+        if len(books) > 1:
+            count = len([a for a in one.articles if not a.is_generated])
+            lines.append(f"  Book {one.slug}: {one.title} ({count} articles)")
+        indent = "  " if len(books) > 1 else ""
+        for article in one.articles:
+            if article.is_generated and not article.is_part:
+                continue
+            step = indent + "  " * (article.depth + 1)
+            if article.is_part:
+                lines.append(f"{step}Part: {article.title}")
+            else:
+                lines.append(f"{step}{article.title} ({article.source})")
     if project is not None and project.left_out:
         lines.append(f"Left out ({len(project.left_out)}):")
         lines.extend(f"  {rel}: {why}" for rel, why in project.left_out)
     return lines
 
 
-def outline_data(book, project) -> dict:
-    """The outline, the pages left out and the site profile, for ``check --json``."""
+def _outline(book) -> list[dict]:
+    return [
+        {"kind": a.kind, "title": a.title, "source": a.source or None, "depth": a.depth}
+        for a in book.articles
+        if a.is_part or not a.is_generated
+    ]
+
+
+def outline_data(book, project, library=None) -> dict:
+    """The outline, the pages left out and the site profile, for ``check --json`` (with several books, each's)."""
     site = project.site if project is not None else None
+    several = library is not None and not library.single
     return {
         "site": {"profile": site.profile, "config": site.config_file} if site else None,
-        "outline": [
-            {"kind": a.kind, "title": a.title, "source": a.source or None, "depth": a.depth}
-            for a in book.articles
-            if a.kind not in ("credits", "share")
-        ],
+        "outline": _outline(book),
+        **(
+            {"bundles": [{"slug": b.slug, "title": b.title, "outline": _outline(b)} for b in library.books]}
+            if several
+            else {}
+        ),
         "left_out": [{"file": rel, "why": why} for rel, why in (project.left_out if project else ())],
     }
