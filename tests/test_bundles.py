@@ -9,10 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import build_into, write_tree
 from test_release import _same_bytes_elsewhere, packager
 
 from packager.content import markdown
+
+from conftest import build_into, write_tree
 
 LIBRARY = Path(__file__).parent / "cases" / "bundles" / "library"
 BUNDLES = {
