@@ -222,16 +222,25 @@ def validate(dist, as_json, require_all, no_color) -> None:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(NAMES, case_sensitive=False),
+    multiple=True,
+    help="Make only this book (repeat for both) on every rebuild; default: [output] formats.",
+)
 @click.option("-v", "--verbose", count=True, help="Print more about what happens.")
 @click.option("--no-color", is_flag=True, help="No colours (also: the NO_COLOR variable).")
-def serve(source, output, port, verbose, no_color) -> None:
+def serve(source, output, port, formats, verbose, no_color) -> None:
     """Build SOURCE, serve the result on 127.0.0.1 and rebuild when a file changes."""
     from packager import build as build_module
     from packager import serve as serve_module
     from packager.console import report_warnings
 
     setup_logging(verbose, False, no_color)
-    request = build_module.BuildRequest(source=source, output=output)
+    request = build_module.BuildRequest(
+        source=source, output=output, formats=tuple(dict.fromkeys(f.lower() for f in formats))
+    )
     report = functools.partial(report_warnings, verbose=verbose)
     try:
         serve_module.serve(request, port, click.echo, report)
