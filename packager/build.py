@@ -277,7 +277,7 @@ def _prepare(
     """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
     from packager.content.assemble import assemble, cover_file
     from packager.render import registry, warmup
-    from packager.transforms import bundles, credits, share
+    from packager.transforms import bundles, credits, share, spotlight
 
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
@@ -300,6 +300,7 @@ def _prepare(
         book = _edition(book, project, request.version_label)
         book = credits.apply(book, project.theme, config.credits.items, diagnostics)
         book = share.apply(book, config.share, project.theme, diagnostics)
+        book = spotlight.apply(book, config.spotlight, config.causes, project.theme, diagnostics)
         books.append(book)
     library = Library(
         title=pool.title,

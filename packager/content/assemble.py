@@ -167,6 +167,7 @@ def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnost
         depth=f.depth,
         kind="intro" if f.is_root_index else "chapter",
         ids=frozenset(rendered.ids),
+        recommends=attribution.recommendations(meta, f.rel, diagnostics),
         front_matter=meta,
     )
 

@@ -1,9 +1,11 @@
-"""Who made what, read from one article's front matter: contributors, the original source, third-party items."""
+"""Who made what, read from one article's front matter: contributors, the original source, third-party items,
+and the other people's work it recommends."""
 
 from __future__ import annotations
 
-from packager.book.model import CreditItem, OriginalSource, Person
+from packager.book.model import CreditItem, OriginalSource, Person, Recommendation
 from packager.book.roles import role_code
+from packager.content.urls import safe_url
 from packager.diagnostics import Diagnostics
 
 
@@ -82,3 +84,44 @@ def _items(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[CreditItem, 
         )
         items.append(CreditItem(modified=modified, article=rel, **values))
     return tuple(items)
+
+
+def recommendations(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[Recommendation, ...]:
+    """The ``recommends:`` entries of one article's front matter: each needs a title and an http(s) url."""
+    raw = meta.get("recommends") or []
+    if not isinstance(raw, list):
+        raw = [raw]
+    found = []
+    for entry in raw:
+        recommendation = _recommendation(entry, rel)
+        if recommendation is None:
+            diagnostics.warn(
+                rel,
+                f"front matter: recommendation {entry!r} must be a mapping like {{title, url, author, why}} "
+                "with a title and an http(s) url; ignored",
+                kind="front matter entries ignored",
+            )
+            continue
+        found.append(recommendation)
+    return tuple(found)
+
+
+def _recommendation(entry, rel: str) -> Recommendation | None:
+    """One entry as a Recommendation, or None when it lacks a title or an http(s) url, or a value is not text."""
+    if not isinstance(entry, dict):
+        return None
+    values = {}
+    for key in ("title", "url", "author", "why"):
+        value = entry.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            values[key] = None
+        elif isinstance(value, str):
+            values[key] = " ".join(value.split())
+        else:
+            return None
+    url = values["url"]
+    if not values["title"] or not url or not url.lower().startswith(("http://", "https://")) or not safe_url(url):
+        return None
+    return Recommendation(
+        title=values["title"], url=safe_url(url), author=values["author"], why=values["why"], article=rel
+    )
