@@ -164,6 +164,9 @@ def test_the_pdf_outline_and_running_heads_follow_the_parts(outline_build):
     pages = pdftotext_pages(pdf)
     deep = next(p for p in pages if "A step inside the second." in p)
     assert deep.lstrip().startswith("User guide")  # the running head names the part, not the book
+    # A part's own page carries its title once, with no running heads around it.
+    opening = [p for p in pages if p.split() and p.split()[0] == "Reference" and "X reference" not in p]
+    assert len(opening) == 1 and opening[0].split() == ["Reference", str(pages.index(opening[0]) + 1)]
 
 
 def test_check_prints_the_outline_and_json_carries_it(fake_site, site_folder):
