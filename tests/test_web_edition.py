@@ -321,3 +321,58 @@ def test_xhtml_void_and_empty_elements_become_html5():
     assert (
         result == '<p>a<br>b<span class="x"></span></p><div></div><math><mi>x</mi><mspace width="1em"></mspace></math>'
     )
+
+
+def test_formulas_wider_than_a_phone_scroll_in_a_focusable_box():
+    mrow = "".join(f"<msub><mi>a</mi><mn>{n}</mn></msub><mo>+</mo>" for n in range(1, 13))
+    wide = f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{mrow}</mrow></math>'
+    short = '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi></math>'
+    inline = web_html.article_html(f"<p>See {wide} and {short}.</p>", "read/a/index.html", {}, frozenset())
+    assert inline.startswith('<p>See <span class="math-scroll" tabindex="0"><math>') and " and <math><mi>x" in inline
+    block = web_html.article_html(f'<div class="math">{wide}</div>', "read/a/index.html", {}, frozenset())
+    assert block.startswith('<div class="math" tabindex="0"><math>')
+
+
+WIDE_ARTICLE = (
+    "<p>See https://example.org/a/very/long/address/that/never/ends/and/keeps/going/on/and/on/index.html here.</p>"
+    "<p><code>inline_code_that_is_extremely_long_and_has_no_spaces_in_it_whatsoever</code></p>"
+    '<div class="highlight"><pre><span/><code>x = "a code line much wider than a phone screen could ever show in one go"'
+    "</code></pre></div>"
+    "<table><thead><tr>" + "<th>Supercalifragilistic</th>" * 8 + "</tr></thead></table>"
+    '<div class="math"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow>'
+    + "<msub><mi>a</mi><mn>1</mn></msub><mo>+</mo>" * 30
+    + "</mrow></math></div>"
+)
+
+
+def test_long_words_code_tables_and_maths_never_widen_the_page(tmp_path, served):
+    _, browser = served
+    base = _library(tmp_path)
+    wide = replace(base.articles[0], html=WIDE_ARTICLE, title="Anextraordinarilylongunbreakabletitlewordthatgoeson")
+    library = replace(base, articles=(wide, *base.articles[1:]), books=(replace(base.books[0], articles=(wide,)),))
+    out = tmp_path / "wide"
+    _render(library, out)
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto((out / "read/a/index.html").as_uri(), wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.querySelector('.table-scroll').scrollWidth") > 360  # it scrolls in its box
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    assert [v["id"] for v in result["violations"]] == []
+    page.close()
+
+
+def test_the_fixture_spotlight_is_on_the_pages_that_carry_it(site):
+    lamps_article = next(a for a in site.library.articles if a.source == "fixing/lamps.md")
+    lamps = (site.output / "read/fixing-lamps/index.html").read_text(encoding="utf-8")
+    # TODO(lead): once the spotlight branch fills Article.recommends and Book.recommended from the fixture,
+    # assert that both are non-empty here, so that this test cannot pass by finding nothing to check.
+    if lamps_article.recommends:
+        assert "Recommended by the authors" in lamps
+        assert '<a href="https://example.org/lighting-explained">Lighting at Home, Explained</a> by Jun Harlow' in lamps
+    else:
+        assert "Recommended by the authors" not in lamps
+    for book in site.library.books:
+        contents = (site.output / addresses.contents_page(site.library, book)).read_text(encoding="utf-8")
+        for spot in (r for r in book.recommended if r.article is None):
+            assert f'<a href="{spot.url}">{spot.title}</a>' in contents, book.slug

@@ -9,6 +9,8 @@ from packager.render.site import addresses
 XHTML = "http://www.w3.org/1999/xhtml"
 #: Attributes that may point at one of the book's files (``assets/…``).
 FILE_ATTRIBUTES = ("src", "href", "data", "poster")
+#: A formula with more characters than this may be wider than a phone's screen: it scrolls in a box of its own.
+WIDE_FORMULA = 16
 #: The alignments a table cell's style may give (the sanitiser keeps text-align alone); a class says it instead.
 ALIGNMENTS = ("left", "right", "center", "justify")
 
@@ -29,6 +31,8 @@ def article_html(fragment: str, page: str, targets: dict[str, str], assets: froz
         _align_by_class(element)
     for table in list(root.iter("table")):
         _scroll_box(table)
+    for formula in list(root.iter("math")):
+        _formula_box(formula)
     etree.cleanup_namespaces(root)
     text = etree.tostring(root, method="html", encoding="unicode")
     return text[len("<div>") : -len("</div>")]
@@ -59,6 +63,20 @@ def _align_by_class(element) -> None:
     if style.partition(":")[0].strip() == "text-align" and value in ALIGNMENTS:
         classes = element.get("class", "").split()
         element.set("class", " ".join([*classes, f"align-{value}"]))
+
+
+def _formula_box(formula) -> None:
+    """A wide formula scrolls sideways inside its box, which takes the keyboard's focus so that it can be scrolled."""
+    if len("".join("".join(formula.itertext()).split())) <= WIDE_FORMULA:
+        return
+    parent = formula.getparent()
+    if parent is not None and parent.tag == "div" and "math" in parent.get("class", "").split():
+        parent.set("tabindex", "0")
+        return
+    box = etree.Element("span", {"class": "math-scroll", "tabindex": "0"})
+    formula.addprevious(box)
+    box.tail, formula.tail = formula.tail, None
+    box.append(formula)
 
 
 def _scroll_box(table) -> None:
