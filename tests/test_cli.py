@@ -115,6 +115,7 @@ def test_example_builds_from_the_command_line(tmp_path):
         "give-it-away.zip",
         "index.html",
         "manifest.json",
+        "read",
         "robots.txt",
         "share-mastodon.html",
         "sitemap.xml",

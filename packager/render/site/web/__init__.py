@@ -1,0 +1,147 @@
+"""The web edition: one page per article under read/, a contents page per book, their stylesheet and images.
+
+Every page is static HTML5 with no script (but its JSON-LD), no form and nothing from another host; links
+between pages are relative and name their file, so the edition reads from file:// as well as over HTTP.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from packager import __version__
+from packager.book import licences
+from packager.book import share_links as share
+from packager.book.model import Article, Book
+from packager.book.roles import role_name
+from packager.render.context import Output, SiteContext
+from packager.render.site import addresses
+from packager.render.site.web import html, pages
+
+STYLESHEET = f"{addresses.WEB}assets/web.css"
+
+
+def render(ctx: SiteContext) -> list[Output]:
+    """Write read/<article>/index.html for every article a book holds, and each book's contents page."""
+    library = ctx.library
+    articles = [a for a in library.articles if pages.has_page(a, library)]
+    (ctx.destination / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ctx.theme.find("web/web.css"), ctx.destination / STYLESHEET)
+    outputs = [Output(STYLESHEET, "asset"), *_copy_assets(ctx, articles)]
+    targets = _targets(articles)
+    assets = frozenset(a.href for a in library.assets)
+    icons = _icons(ctx)
+    for article in articles:
+        outputs += _article_page(ctx, article, targets, assets, icons)
+    for book in library.books:
+        outputs.append(_contents_page(ctx, book))
+    return outputs
+
+
+def _copy_assets(ctx: SiteContext, articles: list[Article]) -> list[Output]:
+    """The images (and other files) the pages embed, once each, under read/assets/."""
+    written = []
+    for asset in ctx.library.assets:
+        if any(f'"{asset.href}' in a.html for a in articles):
+            path = addresses.WEB + asset.href
+            (ctx.destination / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset.path, ctx.destination / path)
+            written.append(Output(path, "asset"))
+    return written
+
+
+def _targets(articles: list[Article]) -> dict[str, str]:
+    """Every id on the edition's pages, to the page (and anchor) that holds it."""
+    found = {}
+    for article in articles:
+        page = addresses.article_page(article.slug)
+        for id_ in sorted(article.ids):
+            found[id_] = page if id_ == article.anchor else f"{page}#{id_}"
+    return found
+
+
+def _common(ctx: SiteContext, page: str) -> dict:
+    """What every page's layout needs: language, stylesheet, causes, version."""
+    return {
+        "lang": ctx.library.language,
+        "css": addresses.relative(page, STYLESHEET),
+        "causes": ctx.library.causes,
+        "version": __version__,
+    }
+
+
+def _article_page(ctx: SiteContext, article: Article, targets, assets, icons) -> list[Output]:
+    library = ctx.library
+    page = addresses.article_page(article.slug)
+    places = pages.places(library, article, page, ctx.destination)
+    books = [p.book for p in places]
+    url = addresses.url(library, page)
+    text = pages.share_text(library, article)
+    links = pages.share_for(library, url, text, article.slug) if url else []
+    image = pages.og_image(library, books, page, ctx.destination)
+    written = [Output(page, "web")]
+    (ctx.destination / page).parent.mkdir(parents=True, exist_ok=True)
+    document = ctx.theme.render(
+        "web/article.html",
+        **_common(ctx, page),
+        article=article,
+        body=html.article_html(article.html, page, targets, assets),
+        places=places,
+        trails=pages.breadcrumbs(library, books, page),
+        terms=pages.terms(article, books),
+        url=url,
+        share_links=links,
+        icons=icons,
+        og_image=image,
+        json_ld=pages.json_ld(library, article, page, places, image),
+        role_name=role_name,
+        licence=licences.lookup,
+        short_name=licences.short_name,
+    )
+    (ctx.destination / page).write_text(document, encoding="utf-8")
+    if any(link.url == share.MASTODON_PAGE for link in links):
+        post, path = share.mastodon_instructions(url, text, library.share_hashtags)
+        mastodon = f"{addresses.WEB}{article.slug}/{share.MASTODON_PAGE}"
+        document = ctx.theme.render(
+            "web/share-mastodon.html", **_common(ctx, mastodon), article=article, post=post, path=path
+        )
+        (ctx.destination / mastodon).write_text(document, encoding="utf-8")
+        written.append(Output(mastodon, "web"))
+    return written
+
+
+def _contents_page(ctx: SiteContext, book: Book) -> Output:
+    library = ctx.library
+    page = addresses.contents_page(library, book)
+    entries = [
+        (a, None if a.is_part else addresses.relative(page, addresses.article_page(a.slug)))
+        for a in book.articles
+        if a.is_part or not a.is_generated
+    ]
+    document = ctx.theme.render(
+        "web/contents.html",
+        **_common(ctx, page),
+        book=book,
+        entries=entries,
+        download_page=addresses.relative(page, addresses.download_page(book)),
+        files=pages.book_files(book, ctx.destination, page),
+        trails=pages.breadcrumbs(library, [book], page),
+        current="Contents" if library.single else book.title,
+        recommended=[r for r in book.recommended if r.article is None],
+        canonical=addresses.url(library, page),
+    )
+    (ctx.destination / page).write_text(document, encoding="utf-8")
+    return Output(page, "web")
+
+
+def _icons(ctx: SiteContext) -> dict[str, str]:
+    """Each share provider's icon as inline SVG, hidden from screen readers (the label says it all)."""
+    from lxml import etree
+
+    icons = {}
+    for provider in ctx.library.share_providers or share.PROVIDERS:
+        svg = etree.fromstring(Path(ctx.theme.find(f"landing/icons/{provider}.svg")).read_bytes())
+        svg.set("aria-hidden", "true")
+        svg.set("focusable", "false")
+        icons[provider] = etree.tostring(svg, encoding="unicode")
+    return icons
