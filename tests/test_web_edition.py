@@ -365,14 +365,14 @@ def test_long_words_code_tables_and_maths_never_widen_the_page(tmp_path, served)
 def test_the_fixture_spotlight_is_on_the_pages_that_carry_it(site):
     lamps_article = next(a for a in site.library.articles if a.source == "fixing/lamps.md")
     lamps = (site.output / "read/fixing-lamps/index.html").read_text(encoding="utf-8")
-    # TODO(lead): once the spotlight branch fills Article.recommends and Book.recommended from the fixture,
-    # assert that both are non-empty here, so that this test cannot pass by finding nothing to check.
-    if lamps_article.recommends:
-        assert "Recommended by the authors" in lamps
-        assert '<a href="https://example.org/lighting-explained">Lighting at Home, Explained</a> by Jun Harlow' in lamps
-    else:
-        assert "Recommended by the authors" not in lamps
+    assert lamps_article.recommends, "the fixture's lamps.md recommends one work"
+    assert "Recommended by the authors" in lamps
+    assert '<a href="https://example.org/lighting-explained">Lighting at Home, Explained</a> by Jun Harlow' in lamps
+    toasters = (site.output / "read/fixing-toasters/index.html").read_text(encoding="utf-8")
+    assert "Recommended by the authors" not in toasters  # it recommends nothing of its own
     for book in site.library.books:
         contents = (site.output / addresses.contents_page(site.library, book)).read_text(encoding="utf-8")
-        for spot in (r for r in book.recommended if r.article is None):
+        spots = [r for r in book.recommended if r.article is None]
+        assert [s.title for s in spots] == ["The Right to Repair Reading List"], book.slug
+        for spot in spots:
             assert f'<a href="{spot.url}">{spot.title}</a>' in contents, book.slug
