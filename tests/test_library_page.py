@@ -380,3 +380,41 @@ def test_a_one_book_page_reads_online_at_read_index(tmp_path):
     assert page.xpath("//span[@class='article-title']/a/@href")[0] == "read/opening/index.html"
     assert page.find_class("library-link") == []
     assert page.find(".//link[@type='application/atom+xml']").get("href") == "feed.xml"
+
+
+def test_library_page_from_a_library_made_by_hand_without_the_web_edition(tmp_path):
+    from PIL import Image
+
+    from packager.book.model import Article, Book, Library
+    from packager.diagnostics import Diagnostics
+    from packager.project.themes import load
+    from packager.render.context import Output, SiteContext
+    from packager.render.site import library_page
+
+    def book(slug: str, **fields) -> Book:
+        chapter = Article(source=f"{slug}.md", slug=slug, title=slug.title(), html="<p>x</p>")
+        return Book(title=f"Book {slug}", slug=slug, language="en", articles=(chapter,), folder=f"{slug}/", **fields)
+
+    books = (book("one", subtitle="Its subtitle", description="Not shown"), book("two", description="Its line"))
+    sizes = {"one/one.pdf": 1500, "one/one.epub": 999, "one/one.zip": 2_500_000, "two/two.epub": 10}
+    outputs = [Output(path, {"pdf": "pdf", "epub": "epub", "zip": "bundle"}[path.rsplit(".", 1)[1]]) for path in sizes]
+    for path, size in sizes.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(b"x" * size)
+    (tmp_path / "one/assets").mkdir()
+    Image.new("RGB", (300, 450)).save(tmp_path / "one/assets/cover.png")
+    outputs.append(Output("one/assets/cover.png", "asset"))
+    library = Library(title="Shelf", language="en", books=books, articles=(), web=False)
+    ctx = SiteContext(library, load("default", tmp_path), tmp_path, Diagnostics(), 1767225600)
+    written = library_page.render(ctx, outputs)
+    assert {o.path for o in written} == {"index.html", "assets/landing.css", "assets/library.css"}
+    assert all((tmp_path / o.path).is_file() for o in written)
+    tree = _page(tmp_path / "index.html")
+    first, second = tree.find_class("book-card")
+    files = [(squash(li.text_content())) for li in first.find_class("book-files")[0].iter("li")]
+    assert files == ["EPUB of Book one 999 bytes", "PDF of Book one 2 KB", "ZIP of Book one 2.5 MB"]
+    assert first.find_class("book-line")[0].text == "Its subtitle"
+    assert second.find_class("book-line")[0].text == "Its line"
+    assert first.find(".//img").get("height") == "180" and second.find(".//img") is None
+    assert not any("read/" in (a.get("href") or "") for a in tree.iter("a"))
+    assert tree.find_class("recommended") == [] and tree.find_class("causes") == []
