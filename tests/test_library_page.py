@@ -170,6 +170,8 @@ def test_each_bundle_folder_holds_its_books_page_and_credits(dist, slug):
     assert page.find(".//link[@type='application/atom+xml']").get("href") == "../feed.xml"
     listed = [squash(a.text_content()) for a in page.xpath("//span[@class='article-title']/a")]
     assert listed == [title_of(LIBRARY / s) for s in BUNDLES[slug]]
+    assert SPOTLIGHT[1] in page.xpath("//section[@class='recommended']//a/@href")
+    assert page.xpath("//section[@class='causes']//li/a/@href") == [CAUSE[1]]
 
 
 @pytest.mark.parametrize("slug", BUNDLES)
