@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from packager import __version__
 from packager.book import licences
 from packager.book import share_links as share
+from packager.book.model import Article, Book
 from packager.book.roles import role_name
 from packager.filefacts import media_type, sha256
 from packager.formats import FORMATS
@@ -34,6 +35,53 @@ class Download:
     pages: int | None
     sha256: str
     schema_format: str
+
+
+@dataclass(frozen=True)
+class ContentsGroup:
+    """A run of articles in "What is inside": under its part's heading (none before the first part)."""
+
+    part: Article | None
+    level: int  # the heading level of the part's title: 3 for a part of the book, 4 inside one, up to 6
+    articles: tuple[Article, ...]
+    start: int  # the chapter number of its first article: numbering runs on across the parts
+
+
+def contents(book: Book) -> list[ContentsGroup]:
+    """The book's articles grouped by the parts that hold them, parts as headings so that only chapters count."""
+    groups: list[ContentsGroup] = []
+    open_parts: list[Article] = []
+    heading: Article | None = None  # the part whose title opens the run (None: a run that has no title)
+    owner: Article | None = None  # the part the run is inside
+    level, items, number, start = 3, [], 1, 1
+    for article in book.articles:
+        if article.is_generated and not article.is_part:
+            continue
+        while open_parts and open_parts[-1].depth >= article.depth:
+            open_parts.pop()
+        inside = open_parts[-1] if open_parts else None
+        if article.is_part or inside is not owner:  # a new part, or back in an outer one: a new run
+            if heading is not None or items:
+                groups.append(ContentsGroup(heading, level, tuple(items), start))
+            heading, items, start = (article if article.is_part else None), [], number
+            if article.is_part:
+                level = min(3 + len(open_parts), 6)
+                open_parts.append(article)
+                owner = article
+                continue
+            owner = inside
+        items.append(article)
+        number += 1
+    if heading is not None or items:
+        groups.append(ContentsGroup(heading, level, tuple(items), start))
+    return groups
+
+
+def web_contents(book: Book) -> str | None:
+    """The href of the book's contents page in the web edition, from its download page; None without one."""
+    if book.web_root is None:
+        return None
+    return book.web_root + ("index.html" if book.folder == "" else f"{book.slug}.html")
 
 
 def human_size(size: int) -> str:
@@ -81,6 +129,9 @@ def render(ctx: RenderContext, files: list[Output]) -> list[Output]:
         role_name=role_name,
         titles={a.source: a.title for a in book.articles},
         icons=_icons(ctx),
+        contents=contents(book),
+        web_contents=web_contents(book),
+        root="../" * book.folder.count("/"),
     )
     (ctx.destination / "index.html").write_text(html, encoding="utf-8")
     if any(link.url == share.MASTODON_PAGE for link in book.share_links):
