@@ -209,3 +209,16 @@ def test_check_prints_each_bundle(tmp_path):
     assert done.returncode == 0, done.stderr
     out = done.stdout + done.stderr
     assert re.search(r"4 books from 13 articles", out), out
+
+
+def test_the_sitemap_lists_every_page_at_its_canonical_address(epub_library):
+    _, dist, _, _ = epub_library
+    base = "https://books.example.org/repair/"
+    locs = re.findall(r"<loc>([^<]+)</loc>", (dist / "sitemap.xml").read_text())
+    pages = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.html"))
+    assert sorted(locs) == sorted(base + p.removesuffix("index.html") for p in pages)
+    assert len(pages) > 12 + 4 + 5  # the article pages, the contents pages, the library and the download pages
+    for page in pages:
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', (dist / page).read_text())
+        if canonical:
+            assert canonical.group(1) in locs, page

@@ -99,13 +99,9 @@ def _relative_targets(site, page: str) -> list[tuple[str, str]]:
 
 
 def test_every_relative_link_names_a_file_and_its_anchor_exists(site):
-    # TODO(lead): the root index.html is the library page (another branch); drop this once it lands.
-    missing_ok = set() if (site.output / "index.html").exists() else {"index.html"}
     for page in web_pages(site):
         for href, path in _relative_targets(site, page):
             assert not href.endswith("/"), (page, href)  # file:// opens no folder's index.html
-            if path in missing_ok:
-                continue
             assert (site.output / path).is_file(), (page, href)
             if "#" in href and path.endswith(".html"):
                 anchor = href.split("#", 1)[1]

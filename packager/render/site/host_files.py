@@ -177,7 +177,7 @@ def sitemap(ctx: RenderContext, outputs: list[Output]) -> str:
 def _sitemap(base: str, pages: list[str], epoch: int) -> str:
     day = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d")
     urls = "".join(
-        f"  <url><loc>{escape(base + ('' if p == 'index.html' else p))}</loc><lastmod>{day}</lastmod></url>\n"
+        f"  <url><loc>{escape(base + p.removesuffix('index.html'))}</loc><lastmod>{day}</lastmod></url>\n"
         for p in pages
     )
     return (
