@@ -18,7 +18,7 @@ from packager.render.pdf import plan
 from packager.render.pdf.parts import XREF_SCHEME
 
 from bookgen import make_book
-from conftest import book_file, build_into
+from conftest import book_file, build_into, write_tree
 from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, qpdf_check
 
 ARTICLES = 60
@@ -333,3 +333,23 @@ def test_the_part_workers_server_starts_early_only_for_a_long_book(chars, articl
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(started)
+
+
+def test_a_book_with_part_opening_pages_is_laid_out_in_parts_as_in_one_go(tmp_path, monkeypatch):
+    """A site's sections open on pages of their own (named page part-opening, no running heads): parts keep them."""
+    pages = {"mkdocs.yml": "site_name: Seasons\nnav:\n"}
+    sentence = "A season's work is planned in the one before it, and written down as it is done. "
+    for season in ("Spring", "Summer", "Autumn", "Winter"):
+        pages["mkdocs.yml"] += f"  - {season}:\n"
+        for n in range(3):
+            name = f"{season.lower()}-{n}.md"
+            pages["mkdocs.yml"] += f"    - {name}\n"
+            pages[f"docs/{name}"] = f"# {season} task {n}\n\n" + "\n\n".join([sentence * 12] * 6) + "\n"
+    source = write_tree(tmp_path / "seasons", pages)
+    single = book_file(_build(source, tmp_path / "single", monkeypatch, jobs=2, split=False), ".pdf")
+    parts = book_file(_build(source, tmp_path / "parts", monkeypatch, jobs=2, split=True), ".pdf")
+    expected, got = pdftotext_pages(single), pdftotext_pages(parts)
+    assert got == expected
+    assert pdf_outline(parts) == pdf_outline(single)
+    openings = [p.split() for p in got if p.split()[:1] == ["Autumn"] and "task" not in p]
+    assert len(openings) == 1 and len(openings[0]) == 2  # the part's title and the page number, no running heads

@@ -87,6 +87,21 @@ _UNSUPPORTED_CSS = [
 ]
 
 
+_NAMED_PAGE = re.compile(r"@page\s+([A-Za-z_][\w-]*)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_NO_HEAD = re.compile(r"@top-(left|center|right)\s*\{\s*content\s*:\s*none\s*;?\s*\}")
+
+
+def _heads_only(css: str) -> set[str]:
+    """The named pages whose rules only take the running heads away (a part's opening page): safe in parts.
+
+    Their size, margins and footer are every page's, so the merge numbers them as it numbers the rest.
+    """
+    bodies: dict[str, list[str]] = {}
+    for name, body in _NAMED_PAGE.findall(css):
+        bodies.setdefault(name, []).append(body)
+    return {name for name, found in bodies.items() if all(not _NO_HEAD.sub("", b).strip() for b in found)}
+
+
 def parts_unsupported(theme: Theme) -> str | None:
     """Why this theme's book cannot be laid out in parts, or None when it can."""
     template = theme.read_text("pdf/book.html")
@@ -98,7 +113,7 @@ def parts_unsupported(theme: Theme) -> str | None:
             return f"the theme's print.css uses {what}"
     if re.search(r"target-(counter|counters|text)\(", front_css(css), re.I):
         return "the theme's print.css refers to targets other than by target-counter(attr(href), page)"
-    named = set(re.findall(r"@page\s+([A-Za-z_][\w-]*)", css)) - {"cover", "front"}
+    named = set(re.findall(r"@page\s+([A-Za-z_][\w-]*)", css)) - {"cover", "front"} - _heads_only(css)
     if named:
         return f"the theme's print.css has named pages ({', '.join(sorted(named))}) besides cover and front"
     return None
