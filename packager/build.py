@@ -158,20 +158,41 @@ def _summary(library: Library, project: Project) -> dict:
 
 
 def _render_library(request, project, library, formats, staging, output, work, epoch, count, diagnostics, previous):
-    """Each book into its folder (reusing a book whose inputs are unchanged), then the site around them all."""
+    """Each book into its folder (reusing a book whose inputs are unchanged), then the site around them all.
+
+    The web edition's pages are written meanwhile, in a forked process: they need the books' data, not their files.
+    """
     from packager.render import site
 
     pinned = bool(os.environ.get("SOURCE_DATE_EPOCH") or project.git.last_commit)
+    extra = {"formats": list(formats), "epoch": epoch if pinned else None}
+    keys = [reuse.book_key(book, project.theme.folders, extra) for book in library.books]
+    books = [_with_cover(book, project.theme, work / (book.folder or "book")) for book in library.books]
+    library = replace(library, books=tuple(books))
+    expected = frozenset(site.book_files(library, [f.suffix for f in chosen(formats)]))
+    web = site.start_web(library, project.theme, staging, diagnostics, epoch, expected, count)
+    try:
+        outputs, records, contexts = _render_books(
+            request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous
+        )
+        pages = site.finish_web(web, {o.path for o in outputs})
+    except BaseException:
+        if web is not None:
+            web.cancel()
+        raise
+    outputs += site.render_library(library, contexts, staging, outputs, pages)
+    return outputs, records, library
+
+
+def _render_books(request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous):
+    """Each book's files and its download page, in its folder; a book whose key is unchanged is copied."""
+    from packager.render import site
+
     before = {b.get("folder"): b for b in previous.get("books", [])}
     outputs: list[Output] = []
     records: list[dict] = []
-    finished: list[Book] = []
     contexts: list[RenderContext] = []
-    for book in library.books:
-        key = reuse.book_key(
-            book, project.theme.folders, {"formats": list(formats), "epoch": epoch if pinned else None}
-        )
-        book = _with_cover(book, project.theme, work / (book.folder or "book"))
+    for book, key in zip(books, keys, strict=True):
         destination = staging / book.folder
         destination.mkdir(parents=True, exist_ok=True)
         ctx = RenderContext(
@@ -204,11 +225,8 @@ def _render_library(request, project, library, formats, staging, output, work, e
         request.stage("writing the download page")
         made = site.render_book(ctx, made)
         outputs += [replace(o, path=book.folder + o.path) for o in made]
-        finished.append(book)
         contexts.append(ctx)
-    library = replace(library, books=tuple(finished))
-    outputs += site.render_library(library, contexts, staging, outputs)
-    return outputs, records, library
+    return outputs, records, contexts
 
 
 def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts) -> str:

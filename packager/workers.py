@@ -80,3 +80,55 @@ class Pool:
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=10)
+
+
+class Background:
+    """One call run in a forked process while this one goes on (with count > 1 and fork available), else later.
+
+    ``result()`` gives its value. When the child fails in any way, the call runs again in this process, where
+    its error (a user's, or a bug with its traceback) is raised as it would be without a child.
+    """
+
+    def __init__(self, count: int, fn, *args) -> None:
+        import multiprocessing
+
+        self._call = (fn, args)
+        self._process = None
+        if count > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._reader, writer = context.Pipe(duplex=False)
+            self._process = context.Process(target=_send_result, args=(writer, fn, args), daemon=True)
+            self._process.start()
+            writer.close()
+
+    def result(self):
+        if self._process is not None:
+            process, self._process = self._process, None
+            try:
+                done, value = self._reader.recv()
+            except (EOFError, OSError):
+                done, value = False, None
+            finally:
+                self._reader.close()
+                process.join()
+            if done:
+                return value
+        fn, args = self._call
+        return fn(*args)
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (the build failed meanwhile)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._reader.close()
+            self._process = None
+
+
+def _send_result(writer, fn, args) -> None:
+    try:
+        writer.send((True, fn(*args)))
+    except BaseException:  # noqa: BLE001 - the parent runs the call again and meets the error itself
+        writer.send((False, None))
+    finally:
+        writer.close()

@@ -18,7 +18,7 @@ from packager.render import registry
 log = logging.getLogger("packager")
 
 #: Template folders every build uses; a renderer's warm_up compiles its own.
-TEMPLATE_FOLDERS = ("fragments/", "landing/")
+TEMPLATE_FOLDERS = ("fragments/", "landing/", "web/", "library/")
 
 
 def renderers(theme: Theme, config: Config, formats: tuple[str, ...]) -> None:
@@ -27,6 +27,7 @@ def renderers(theme: Theme, config: Config, formats: tuple[str, ...]) -> None:
         from PIL import Image, ImageDraw, ImageFont  # noqa: F401 - the cover and the sharing image need them
 
         from packager.render import cover, site  # noqa: F401 - every build writes the site
+        from packager.render.site import web  # noqa: F401 - and its web edition, when it has one
 
         for name in formats:
             module = registry.renderer(name)

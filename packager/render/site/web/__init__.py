@@ -21,20 +21,28 @@ from packager.render.site.web import html, pages
 STYLESHEET = f"{addresses.WEB}assets/web.css"
 
 
-def render(ctx: SiteContext) -> list[Output]:
-    """Write read/<article>/index.html for every article a book holds, and each book's contents page."""
+def render(ctx: SiteContext, files: frozenset[str] | None = None, share: tuple[int, int] = (0, 1)) -> list[Output]:
+    """Write read/<article>/index.html for every article a book holds, and each book's contents page.
+
+    files are the paths (from the root of dist/) the books' folders will hold, for pages written while the
+    books are made; by default, what the destination holds now. share (k, n) writes the k-th of n shares of
+    the article pages, for n processes side by side; the stylesheet, images and contents pages go with share 0.
+    """
     library = ctx.library
+    exists = files.__contains__ if files is not None else (lambda path: (ctx.destination / path).is_file())
     articles = [a for a in library.articles if pages.has_page(a, library)]
-    (ctx.destination / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ctx.theme.find("web/web.css"), ctx.destination / STYLESHEET)
-    outputs = [Output(STYLESHEET, "asset"), *_copy_assets(ctx, articles)]
+    outputs = []
+    if share[0] == 0:
+        (ctx.destination / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ctx.theme.find("web/web.css"), ctx.destination / STYLESHEET)
+        outputs = [Output(STYLESHEET, "asset"), *_copy_assets(ctx, articles)]
     targets = _targets(articles)
     assets = frozenset(a.href for a in library.assets)
     icons = _icons(ctx)
-    for article in articles:
-        outputs += _article_page(ctx, article, targets, assets, icons)
-    for book in library.books:
-        outputs.append(_contents_page(ctx, book))
+    for article in articles[share[0] :: share[1]]:
+        outputs += _article_page(ctx, article, targets, assets, icons, exists)
+    if share[0] == 0:
+        outputs += [_contents_page(ctx, book, exists) for book in library.books]
     return outputs
 
 
@@ -70,16 +78,19 @@ def _common(ctx: SiteContext, page: str) -> dict:
     }
 
 
-def _article_page(ctx: SiteContext, article: Article, targets, assets, icons) -> list[Output]:
+def _article_page(ctx: SiteContext, article: Article, targets, assets, icons, exists) -> list[Output]:
     library = ctx.library
     page = addresses.article_page(article.slug)
-    places = pages.places(library, article, page, ctx.destination)
+    places = pages.places(library, article, page, exists)
     books = [p.book for p in places]
     url = addresses.url(library, page)
     text = pages.share_text(library, article)
     links = pages.share_for(library, url, text, article.slug) if url else []
-    image = pages.og_image(library, books, page, ctx.destination)
-    written = [Output(page, "web")]
+    image = pages.og_image(library, books, page, exists)
+    mastodon = None
+    if any(link.url == share.MASTODON_PAGE for link in links):  # no server named: how to share, on the page itself
+        post, path = share.mastodon_instructions(url, text, library.share_hashtags)
+        mastodon = {"post": post, "path": path}
     (ctx.destination / page).parent.mkdir(parents=True, exist_ok=True)
     document = ctx.theme.render(
         "web/article.html",
@@ -91,6 +102,7 @@ def _article_page(ctx: SiteContext, article: Article, targets, assets, icons) ->
         terms=pages.terms(article, books),
         url=url,
         share_links=links,
+        mastodon=mastodon,
         icons=icons,
         og_image=image,
         json_ld=pages.json_ld(library, article, page, places, image),
@@ -99,18 +111,10 @@ def _article_page(ctx: SiteContext, article: Article, targets, assets, icons) ->
         short_name=licences.short_name,
     )
     (ctx.destination / page).write_text(document, encoding="utf-8")
-    if any(link.url == share.MASTODON_PAGE for link in links):
-        post, path = share.mastodon_instructions(url, text, library.share_hashtags)
-        mastodon = f"{addresses.WEB}{article.slug}/{share.MASTODON_PAGE}"
-        document = ctx.theme.render(
-            "web/share-mastodon.html", **_common(ctx, mastodon), article=article, post=post, path=path
-        )
-        (ctx.destination / mastodon).write_text(document, encoding="utf-8")
-        written.append(Output(mastodon, "web"))
-    return written
+    return [Output(page, "web")]
 
 
-def _contents_page(ctx: SiteContext, book: Book) -> Output:
+def _contents_page(ctx: SiteContext, book: Book, exists) -> Output:
     library = ctx.library
     page = addresses.contents_page(library, book)
     entries = [
@@ -124,7 +128,7 @@ def _contents_page(ctx: SiteContext, book: Book) -> Output:
         book=book,
         entries=entries,
         download_page=addresses.relative(page, addresses.download_page(book)),
-        files=pages.book_files(book, ctx.destination, page),
+        files=pages.book_files(book, exists, page),
         trails=pages.breadcrumbs(library, [book], page),
         current="Contents" if library.single else book.title,
         recommended=[r for r in book.recommended if r.article is None],

@@ -4,8 +4,8 @@ share links and metadata; pure functions of the library and the files already wr
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from packager.book import licences
 from packager.book import share_links as share
@@ -53,17 +53,17 @@ def reading_order(book: Book) -> list[Article]:
     return [a for a in book.articles if not a.is_generated]
 
 
-def book_files(book: Book, destination: Path, page: str) -> tuple[Link, ...]:
-    """The book's EPUB and PDF as links from page, those that were written."""
+def book_files(book: Book, exists: Callable[[str], bool], page: str) -> tuple[Link, ...]:
+    """The book's EPUB and PDF as links from page, those the site has (exists: a path from the root of dist/)."""
     found = []
     for fmt in FORMATS:
         path = f"{book.folder}{book.slug}{fmt.suffix}"
-        if (destination / path).is_file():
+        if exists(path):
             found.append(Link(fmt.label, addresses.relative(page, path), fmt.media_type))
     return tuple(found)
 
 
-def places(library: Library, article: Article, page: str, destination: Path) -> list[Place]:
+def places(library: Library, article: Article, page: str, exists: Callable[[str], bool]) -> list[Place]:
     """Each book that holds the article, in the library's order, with the article's neighbours in that book."""
     found = []
     for book in library.books_with(article.source):
@@ -78,7 +78,7 @@ def places(library: Library, article: Article, page: str, destination: Path) -> 
                 download_page=addresses.relative(page, addresses.download_page(book)),
                 previous=_link(page, before),
                 next=_link(page, after),
-                files=book_files(book, destination, page),
+                files=book_files(book, exists, page),
             )
         )
     return found
@@ -140,11 +140,11 @@ def share_for(library: Library, url: str, text: str, campaign: str) -> list[shar
     return links
 
 
-def og_image(library: Library, books: list[Book], page: str, destination: Path) -> str | None:
+def og_image(library: Library, books: list[Book], page: str, exists: Callable[[str], bool]) -> str | None:
     """The sharing image of the first holding book that has one: absolute with base_url, else relative."""
     for book in books:
         path = f"{book.folder}assets/og-image.png"
-        if (destination / path).is_file():
+        if exists(path):
             return addresses.url(library, path) or addresses.relative(page, path)
     return None
 
