@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--packager-src", type=Path, default=HERE.parent)
     args = parser.parse_args(argv)
+    from run import compile_bytecode
+
+    compile_bytecode(args.packager_src.resolve())
     with tempfile.TemporaryDirectory(prefix="packager-bundles-bench-") as tmp:
         data = run(args.articles, Path(tmp), args.packager_src.resolve())
     data["machine"] = {
