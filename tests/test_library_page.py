@@ -420,3 +420,32 @@ def test_library_page_from_a_library_made_by_hand_without_the_web_edition(tmp_pa
     assert first.find(".//img").get("height") == "180" and second.find(".//img") is None
     assert not any("read/" in (a.get("href") or "") for a in tree.iter("a"))
     assert tree.find_class("recommended") == [] and tree.find_class("causes") == []
+
+
+@pytest.mark.parametrize("slug", list(BUNDLES))
+def test_each_book_recommends_the_spotlight_and_ends_with_the_cause(dist, slug):
+    """Issue 17's fifth proof, in every bundle: the spotlight and the cause in the EPUB and the PDF, linked."""
+    import pikepdf
+
+    with zipfile.ZipFile(dist / slug / f"{slug}.epub") as epub:
+        text = "".join(epub.read(n).decode() for n in sorted(epub.namelist()) if n.endswith(".xhtml"))
+    title, url, author = SPOTLIGHT
+    assert re.search(rf'<a href="{re.escape(url)}"><cite>{re.escape(title)}</cite></a> by {author}', text)
+    assert f'<a href="{CAUSE[1]}">{CAUSE[0]}</a>' in text and "This book is free" in text
+    lamps = "https://example.org/lighting-explained"  # lamps.md's own recommendation goes where lamps.md goes
+    assert (f'href="{lamps}"' in text) == ("fixing/lamps.md" in BUNDLES[slug])
+    pages = [squash(p) for p in pdftotext_pages(dist / slug / f"{slug}.pdf")]
+    assert "This book is free" in pages[-1] and CAUSE[0] in pages[-1]
+    # The recommendations open the back matter: after the last article, before the credits and share pages.
+    rec = next(i for i, p in enumerate(pages) if i > 3 and "Recommended by the authors" in p)
+    assert title in pages[rec] and author in pages[rec]
+    assert rec >= len(pages) - 6 and "Credits" in " ".join(pages[rec + 1 :])
+    with pikepdf.open(dist / slug / f"{slug}.pdf") as pdf:
+        uris = {
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        }
+    assert {url, CAUSE[1]} <= uris
+    assert (lamps in uris) == ("fixing/lamps.md" in BUNDLES[slug])
