@@ -110,36 +110,34 @@ def _tags(check, key: str, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
     return (), ()
 
 
+def _links(check, table: str, value: Any, allowed: tuple[str, ...], name: str):
+    """Each table of [[table]] checked as a link: its name key and an http(s) url required, the rest optional text.
+
+    Yields (name, url, {optional key: value}) for the tables whose name and url are good.
+    """
+    for i, raw in enumerate(_tables(check, table, value)):
+        key = f"{table}[{i}]"
+        _unknown(check, key, raw, allowed)
+        label = check.string(f"{key}.{name}", raw.get(name))
+        url = check.string(f"{key}.url", raw.get("url"), URL, "an http(s) URL")
+        for required in (name, "url"):
+            if raw.get(required) is None:
+                check.problems.append(f"'{key}' needs a '{required}'")
+        optional = {k: check.string(f"{key}.{k}", raw.get(k)) for k in allowed if k not in (name, "url")}
+        if label and url:
+            yield label, url, optional
+
+
 def spotlight(check, value: Any) -> tuple[Recommendation, ...]:
     """The [[spotlight]] tables: other people's work, each with a title and an http(s) url."""
-    found = []
-    for i, raw in enumerate(_tables(check, "spotlight", value)):
-        key = f"spotlight[{i}]"
-        _unknown(check, key, raw, SPOTLIGHT_KEYS)
-        title = check.string(f"{key}.title", raw.get("title"))
-        url = check.string(f"{key}.url", raw.get("url"), URL, "an http(s) URL")
-        for name in ("title", "url"):
-            if raw.get(name) is None:
-                check.problems.append(f"'{key}' needs a '{name}'")
-        author = check.string(f"{key}.author", raw.get("author"))
-        why = check.string(f"{key}.why", raw.get("why"))
-        if title and url:
-            found.append(Recommendation(title=title, url=url, author=author, why=why))
-    return tuple(found)
+    return tuple(
+        Recommendation(title=title, url=url, **rest)
+        for title, url, rest in _links(check, "spotlight", value, SPOTLIGHT_KEYS, "title")
+    )
 
 
 def causes(check, value: Any) -> tuple[Cause, ...]:
     """The [[causes]] tables: a name, an http(s) url and one line of why."""
-    found = []
-    for i, raw in enumerate(_tables(check, "causes", value)):
-        key = f"causes[{i}]"
-        _unknown(check, key, raw, CAUSE_KEYS)
-        name = check.string(f"{key}.name", raw.get("name"))
-        url = check.string(f"{key}.url", raw.get("url"), URL, "an http(s) URL")
-        for field_name in ("name", "url"):
-            if raw.get(field_name) is None:
-                check.problems.append(f"'{key}' needs a '{field_name}'")
-        why = check.string(f"{key}.why", raw.get("why"))
-        if name and url:
-            found.append(Cause(name=name, url=url, why=why))
-    return tuple(found)
+    return tuple(
+        Cause(name=name, url=url, **rest) for name, url, rest in _links(check, "causes", value, CAUSE_KEYS, "name")
+    )
