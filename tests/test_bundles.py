@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_library_page import BUNDLES  # each bundle's articles, read off the fixture by hand
 from test_release import _same_bytes_elsewhere, packager
 
 from packager.content import markdown
@@ -16,32 +17,6 @@ from packager.content import markdown
 from conftest import build_into, write_tree
 
 LIBRARY = Path(__file__).parent / "cases" / "bundles" / "library"
-BUNDLES = {
-    "electrical": ["fixing/toasters.md", "fixing/lamps.md", "fixing/laptops.md", "running/safety-checks.md"],
-    "first-evening": [
-        "fixing/toasters.md",
-        "fixing/lamps.md",
-        "fixing/bicycles.md",
-        "fixing/zips.md",
-        "running/volunteers.md",
-    ],
-    "organisers": [
-        "running/venue.md",
-        "running/volunteers.md",
-        "running/safety-checks.md",
-        "running/recording-repairs.md",
-        "running/funding.md",
-    ],
-    "workbench": [
-        "fixing/toasters.md",
-        "fixing/lamps.md",
-        "fixing/bicycles.md",
-        "fixing/zips.md",
-        "fixing/knitwear.md",
-        "fixing/laptops.md",
-        "fixing/phones-batteries.md",
-    ],
-}
 
 
 def _epub_text(path: Path) -> str:
