@@ -19,6 +19,7 @@ from packager.errors import StrictModeError
 from packager.filefacts import sha256
 from packager.formats import chosen
 from packager.output import folder, reuse
+from packager.output.assembly import Assembly, read_web
 from packager.project import Project
 from packager.project.git import GitFacts
 from packager.project.sources import DEFAULT_OUTPUT
@@ -77,33 +78,45 @@ def resolve_paths(request: BuildRequest) -> tuple[Path, Path]:
     return source, output
 
 
-def run(request: BuildRequest, diagnostics: Diagnostics | None = None) -> BuildResult:
+def run(request: BuildRequest, diagnostics: Diagnostics | None = None, assembly: Assembly | None = None) -> BuildResult:
     """Build the book described by request and swap the finished dist/ into place.
 
     The warnings go to diagnostics (by default a new one): the caller has them even when the build fails.
+    With assembly (``packager assemble``), the books' files and parts come from the shards that made them.
     """
     started = time.perf_counter()
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source, output = resolve_paths(request)
     git = GitFacts(source)
-    key = _input_key(request, source, output, git)
-    if request.use_cache:
+    key = input_key(request, source, output, git)
+    if request.use_cache and assembly is None:
         previous = reuse.lookup(output, key)
         if previous is not None:
             return _reuse(previous, output, request, started, diagnostics)
     count = workers.worker_count(request.jobs)
-    project, formats, library, epoch = _prepare(request, source, output, git, count, diagnostics, warm=True)
-    _fail_if_strict(request, diagnostics)
+    project, formats, library, epoch = prepare(request, source, output, git, count, diagnostics, warm=True)
+    fail_if_strict(request, diagnostics)
     summary = _summary(library, project)
-    previous = (folder.read_record(output) or {}) if request.use_cache else {}
+    previous = (folder.read_record(output) or {}) if request.use_cache and assembly is None else {}
     with folder.Lock(output):
         staging = folder.staging_folder(output)
         try:
             with tempfile.TemporaryDirectory(prefix="packager-work-") as work:
                 outputs, books, library = _render_library(
-                    request, project, library, formats, staging, output, Path(work), epoch, count, diagnostics, previous
+                    request,
+                    project,
+                    library,
+                    formats,
+                    staging,
+                    output,
+                    Path(work),
+                    epoch,
+                    count,
+                    diagnostics,
+                    previous,
+                    assembly,
                 )
-            _fail_if_strict(request, diagnostics)
+            fail_if_strict(request, diagnostics)
             record = {
                 "inputs": key,
                 "summary": summary,
@@ -157,7 +170,9 @@ def _summary(library: Library, project: Project) -> dict:
     }
 
 
-def _render_library(request, project, library, formats, staging, output, work, epoch, count, diagnostics, previous):
+def _render_library(
+    request, project, library, formats, staging, output, work, epoch, count, diagnostics, previous, assembly=None
+):
     """Each book into its folder (reusing a book whose inputs are unchanged), then the site around them all.
 
     The web edition's pages are written meanwhile, in a forked process: they need the books' data, not their files.
@@ -167,15 +182,20 @@ def _render_library(request, project, library, formats, staging, output, work, e
     pinned = bool(os.environ.get("SOURCE_DATE_EPOCH") or project.git.last_commit)
     extra = {"formats": list(formats), "epoch": epoch if pinned else None}
     keys = [reuse.book_key(book, project.theme.folders, extra) for book in library.books]
-    books = [_with_cover(book, project.theme, work / (book.folder or "book")) for book in library.books]
+    books = [with_cover(book, project.theme, work / (book.folder or "book")) for book in library.books]
     library = replace(library, books=tuple(books))
     expected = frozenset(site.book_files(library, [f.suffix for f in chosen(formats)]))
-    web = site.start_web(library, project.theme, staging, diagnostics, epoch, expected, count)
+    web = None if assembly else site.start_web(library, project.theme, staging, diagnostics, epoch, expected, count)
     try:
         outputs, records, contexts = _render_books(
-            request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous
+            request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous, assembly
         )
-        pages = site.finish_web(web, {o.path for o in outputs})
+        if assembly is None:
+            pages = site.finish_web(web, {o.path for o in outputs})
+        elif expected <= {o.path for o in outputs}:
+            pages = [Output(path, kind) for path, kind in read_web(assembly, staging)]
+        else:  # as finish_web does: the books hold less than the shards' pages link to
+            pages = site.render_web(library, project.theme, staging, diagnostics, epoch)
     except BaseException:
         if web is not None:
             web.cancel()
@@ -184,7 +204,9 @@ def _render_library(request, project, library, formats, staging, output, work, e
     return outputs, records, library
 
 
-def _render_books(request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous):
+def _render_books(
+    request, project, books, keys, formats, staging, output, epoch, count, diagnostics, previous, assembly=None
+):
     """Each book's files and its download page, in its folder; a book whose key is unchanged is copied."""
     from packager.render import site
 
@@ -203,13 +225,14 @@ def _render_books(request, project, books, keys, formats, staging, output, epoch
             epoch=epoch,
             workers=count,
             use_cache=request.use_cache,
+            part_sources=assembly.parts if assembly else (),
         )
         kept = reuse.reuse_books(output / book.folder, destination, before.get(book.folder), key)
         if kept is not None:
             request.stage(f"{book.title}: inputs unchanged, its books are reused")
             made = [Output(f["path"], f["kind"], f.get("pages")) for f in kept]
         else:
-            made = _render(ctx, formats, request.stage)
+            made = _render(ctx, formats, request.stage, assembly)
         records.append(
             {
                 "slug": book.slug,
@@ -229,7 +252,7 @@ def _render_books(request, project, books, keys, formats, staging, output, epoch
     return outputs, records, contexts
 
 
-def _input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts) -> str:
+def input_key(request: BuildRequest, source: Path, output: Path, git: GitFacts) -> str:
     """What decides whether the previous output can be reused; the clock only counts when pinned."""
     pinned = os.environ.get("SOURCE_DATE_EPOCH") or git.last_commit
     return reuse.input_key(
@@ -251,7 +274,7 @@ def _reuse(record: dict, output: Path, request: BuildRequest, started: float, di
         request.tell(line)
     for w in record.get("warnings", []):
         diagnostics.warn(w.get("file") or "", w.get("message", ""), w.get("line"), kind=w.get("kind"))
-    _fail_if_strict(request, diagnostics)
+    fail_if_strict(request, diagnostics)
     outputs = [Output(o["path"], o["kind"], o.get("pages")) for o in record.get("outputs", [])]
     request.stage("inputs unchanged: the previous output is still right")
     return BuildResult(
@@ -279,11 +302,11 @@ def check(request: BuildRequest, diagnostics: Diagnostics | None = None) -> Chec
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     source = project_module.source_folder(request.source)
     count = workers.worker_count(request.jobs)
-    project, _, library, _ = _prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
+    project, _, library, _ = prepare(request, source, source / DEFAULT_OUTPUT, GitFacts(source), count, diagnostics)
     return CheckResult(library.books[0], diagnostics, time.perf_counter() - started, project, library)
 
 
-def _prepare(
+def prepare(
     request: BuildRequest,
     source: Path,
     output: Path,
@@ -348,7 +371,7 @@ def _edition(book: Book, project: Project, label: str | None) -> Book:
     return replace(book, version=version, slug=slug)
 
 
-def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
+def with_cover(book: Book, theme: Theme, work: Path) -> Book:
     """Draw a typographic cover when the book has none: every output then shows the same one."""
     if book.cover is not None:
         return book
@@ -360,18 +383,25 @@ def _with_cover(book: Book, theme: Theme, work: Path) -> Book:
     return replace(book, cover=Asset(href="cover.png", path=path, media_type="image/png"))
 
 
-def _render(ctx: RenderContext, formats: tuple[str, ...], stage: Callable[[str], None]) -> list[Output]:
-    """The books, in the order of formats.FORMATS."""
+def _render(
+    ctx: RenderContext, formats, stage: Callable[[str], None], assembly: Assembly | None = None
+) -> list[Output]:
+    """The books, in the order of formats.FORMATS (assembly: taken from the shard that made each whole file)."""
     from packager.render import registry
 
     books: list[Output] = []
     for book_format in chosen(formats):
+        name = ctx.book.slug + book_format.suffix
+        if assembly is not None and ctx.book.folder + name in assembly.files:
+            made = assembly.take(ctx.book.folder + name, ctx.destination / name)
+            books.append(Output(name, made.kind, made.pages))
+            continue
         stage(book_format.progress)
         books += registry.renderer(book_format.name).render(ctx)
     return books
 
 
-def _fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
+def fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:
     if request.strict and diagnostics.warnings:
         raise StrictModeError(
             f"--strict: {len(diagnostics.warnings)} warning(s), first: {diagnostics.warnings[0]}; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -42,9 +43,32 @@ def _site_option(function):
     )(function)
 
 
+def _formats_option(help_text: str):
+    """-f/--format: the books to make (or plan) instead of [output] formats."""
+    return click.option(
+        "-f", "--format", "formats", type=click.Choice(NAMES, case_sensitive=False), multiple=True, help=help_text
+    )
+
+
 def _tell(quiet: bool):
     """Where a command says what it read: stderr, unless it is quiet."""
     return None if quiet else functools.partial(click.echo, err=True)
+
+
+@contextlib.contextmanager
+def _reported(progress, as_json: bool, diagnostics, verbose: int):
+    """On a user error: end the progress line, then the warnings found before it and the error (or JSON)."""
+    from packager.console import error_report, report_warnings, warnings_data
+
+    try:
+        yield
+    except PackagerError as error:
+        progress.done()
+        if as_json:
+            _emit_json(error_report(error, warnings_data(diagnostics)))
+        else:
+            report_warnings(diagnostics, verbose)
+        raise
 
 
 def _emit_json(data: dict) -> None:
@@ -69,22 +93,22 @@ def main() -> None:
     default=None,
     help="Worker processes for the Markdown and the PDF (default: one per CPU). The output is the same for any value.",
 )
+@_formats_option(
+    "Make only this book (repeat for both); default: [output] formats. The download page lists what was made."
+)
 @click.option(
-    "-f",
-    "--format",
-    "formats",
-    type=click.Choice(NAMES, case_sensitive=False),
-    multiple=True,
-    help="Make only this book (repeat for both); default: [output] formats. The download page lists what was made.",
+    "--shard",
+    metavar="K/N",
+    help="Make only shard K of N of the work (see `packager plan`), into -o (default: shards/K); join with `assemble`.",
 )
 @_site_option
 @_common
 def build(
-    source, output, version_label, no_cache, jobs, formats, site, strict, as_json, quiet, verbose, no_color
+    source, output, version_label, no_cache, jobs, formats, shard, site, strict, as_json, quiet, verbose, no_color
 ) -> None:
     """Build the EPUB, the PDF and the download page from SOURCE."""
     from packager import build as build_module
-    from packager.console import build_report, error_report, report_warnings, warnings_data
+    from packager.console import build_report, report_warnings
     from packager.diagnostics import Diagnostics
     from packager.workers import relax_gc
 
@@ -104,8 +128,12 @@ def build(
         notice=_tell(quiet or as_json),
     )
     diagnostics = Diagnostics()
+    if shard:
+        _build_shard(request, shard, diagnostics, progress, as_json, quiet, verbose)
+        return
     try:
-        result = build_module.run(request, diagnostics)
+        with _reported(progress, as_json, diagnostics, verbose):
+            result = build_module.run(request, diagnostics)
     except KeyboardInterrupt:
         progress.done()
         click.echo("error: interrupted; the previous output folder was left as it was", err=True)
@@ -114,13 +142,6 @@ def build(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(ExitCode.INTERRUPTED)
-    except PackagerError as error:
-        progress.done()
-        if as_json:
-            _emit_json(error_report(error, warnings_data(diagnostics)))
-        else:
-            report_warnings(diagnostics, verbose)  # the warnings found before the error, then the error
-        raise
     progress.done()
     if as_json:
         _emit_json(build_report(result, ExitCode.SUCCESS))
@@ -137,6 +158,125 @@ def build(
         reused = " (inputs unchanged: output reused)" if result.cached else ""
         count = len(result.diagnostics.warnings)
         click.echo(f"{articles} articles, {count} warning(s), {result.seconds:.1f} s{reused}", err=True)
+
+
+def _build_shard(request, text: str, diagnostics, progress, as_json: bool, quiet: bool, verbose: int) -> None:
+    """build --shard K/N: one shard's share of the work, and its manifest."""
+    import dataclasses
+
+    from packager import shards
+    from packager.console import report_warnings
+
+    try:
+        index, total = shards.parse_shard(text)
+    except ValueError as error:
+        raise UsageError(f"--shard: {error}") from None
+    if request.output is None:
+        request = dataclasses.replace(request, output=Path("shards") / str(index))
+    try:
+        result = shards.build(request, index, total, diagnostics)
+    finally:
+        progress.done()
+    if as_json:
+        _emit_json(
+            {
+                "ok": True,
+                "shard": result.shard.label,
+                "output": str(result.output),
+                "pieces": [p.name for p in result.shard.pieces],
+                "files": result.files,
+                "parts": result.parts,
+                "warnings": len(diagnostics.warnings),
+                "seconds": round(result.seconds, 3),
+            }
+        )
+        return
+    report_warnings(diagnostics, verbose)
+    if not quiet:
+        click.echo(
+            f"shard {result.shard.label}: {len(result.shard.pieces)} pieces, {len(result.files)} files and "
+            f"{result.parts} PDF parts in {result.output}, {len(diagnostics.warnings)} warning(s), "
+            f"{result.seconds:.1f} s",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=".")
+@click.option("--shards", "total", type=click.IntRange(1, 256), required=True, help="How many shards to plan.")
+@click.option("--gitlab", is_flag=True, help="Print GitLab CI's parallel:matrix (JSON) instead.")
+@click.option("--version-label", help="Edition label, as the shards will be built with it.")
+@_formats_option("Plan only this book (as the shards will be built); default: [output] formats.")
+@_site_option
+@_common
+def plan(source, total, gitlab, version_label, formats, site, strict, as_json, quiet, verbose, no_color) -> None:
+    """Share SOURCE's build out over N shards; --json prints GitHub's strategy.matrix (fromJSON)."""
+    from packager import build as build_module
+    from packager import shards
+    from packager.console import report_warnings
+    from packager.diagnostics import Diagnostics
+
+    setup_logging(verbose, quiet or as_json or gitlab, no_color)
+    request = build_module.BuildRequest(
+        source=source,
+        version_label=version_label,
+        formats=tuple(dict.fromkeys(f.lower() for f in formats)),
+        site=site.lower() if site else None,
+        notice=_tell(quiet or as_json or gitlab),
+    )
+    diagnostics = Diagnostics()
+    result = shards.plan(request, total, diagnostics)
+    if strict and diagnostics.warnings:
+        report_warnings(diagnostics, verbose)
+        raise StrictModeError(f"--strict: {len(diagnostics.warnings)} warning(s); fix them or plan without --strict")
+    if as_json or gitlab:
+        click.echo(json.dumps(result.gitlab() if gitlab else result.github(), separators=(",", ":")))
+        return
+    report_warnings(diagnostics, verbose)
+    for item in result.shards:
+        click.echo(
+            f"shard {item.label}: ~{item.pages:.0f} pages of work: {len(item.pieces)} pieces, {item.web_pages} web pages"
+        )
+    click.echo(f"input {result.input}")
+
+
+@main.command()
+@click.argument("shard_folders", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
+@click.option("--source", type=click.Path(path_type=Path), help="The project (default: the path the shards name).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@_common
+def assemble(shard_folders, output, source, jobs, strict, as_json, quiet, verbose, no_color) -> None:
+    """Join the shards that `build --shard K/N` made into the dist/ one build gives, byte for byte."""
+    from packager import shards
+    from packager.console import build_report, report_warnings
+    from packager.diagnostics import Diagnostics
+
+    setup_logging(verbose, quiet or as_json, no_color)
+    progress = Progress(enabled=not (quiet or as_json))
+    diagnostics = Diagnostics()
+    with _reported(progress, as_json, diagnostics, verbose):
+        result = shards.assemble(
+            list(shard_folders),
+            output,
+            diagnostics,
+            source,
+            strict=strict,
+            jobs=jobs,
+            progress=progress,
+            notice=_tell(quiet or as_json),
+        )
+    progress.done()
+    if as_json:
+        _emit_json(build_report(result, ExitCode.SUCCESS))
+        return
+    report_warnings(diagnostics, verbose)
+    if not quiet:
+        click.echo(
+            f"assembled {len(shard_folders)} shards into {result.output}: {len(result.outputs)} files, "
+            f"{len(diagnostics.warnings)} warning(s), {result.seconds:.1f} s",
+            err=True,
+        )
 
 
 @main.command()

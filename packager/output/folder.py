@@ -20,6 +20,7 @@ from pathlib import Path
 
 from packager import __version__
 from packager.errors import UsageError
+from packager.project.files import RECORD_NAME
 
 #: The record that builds before this one kept inside the output folder; read, and removed on the next build.
 LEGACY_MARKER = ".packager.json"
@@ -27,7 +28,7 @@ LEGACY_MARKER = ".packager.json"
 
 def record_path(output: Path) -> Path:
     """Where the build record of this output folder lives: beside it, hidden."""
-    return output.parent / f".{output.name}.packager.json"
+    return output.parent / RECORD_NAME.format(output.name)
 
 
 def read_record(output: Path) -> dict | None:

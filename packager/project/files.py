@@ -19,6 +19,10 @@ BOILERPLATE = ("license", "licence", "contributing", "code_of_conduct", "code-of
 DEFAULT_OUTPUT = "dist"
 #: Folders the build never reads, besides hidden ones and output folders: packages and caches.
 SKIPPED_DIRS = {"node_modules", "__pycache__"}
+#: The manifest a shard of a sharded build writes in its folder: such a folder is an output, never read.
+SHARD_MANIFEST = "packager-shard.json"
+#: The build record packager writes beside an output folder (``output/folder.py``): that folder is never read.
+RECORD_NAME = ".{}.packager.json"
 #: Folders at SOURCE's root that hold no articles, though the build reads them (the project's theme); deeper
 #: down, a folder of that name is a section like any other (an mdBook guide's format/theme/ chapters).
 NOT_ARTICLES = {"theme"}
@@ -34,6 +38,7 @@ def readable_files(
     """Yield the files below source that a build may read, sorted; never hidden, outside source or in an output.
 
     Skipped: hidden files and folders, SKIPPED_DIRS, the output folder and SOURCE/dist,
+    other folders packager made (a build record beside them, or a shard's manifest in them),
     symbolic links to folders and to files outside the source. With ``articles`` (the
     suffixes of article files), only those files below ``root``, never in SOURCE's
     NOT_ARTICLES folders nor the repository's BOILERPLATE at SOURCE's root (a site's
@@ -51,6 +56,8 @@ def readable_files(
             not_articles = bool(articles) and here == source and name in NOT_ARTICLES
             if name.startswith(".") or name in SKIPPED_DIRS or not_articles or full in outputs:
                 continue
+            if RECORD_NAME.format(name) in filenames or (full / SHARD_MANIFEST).is_file():
+                continue  # an output of packager's (another -o, a shard): never an input
             if full.is_symlink():
                 if diagnostics is not None:
                     diagnostics.warn(

@@ -21,6 +21,22 @@ class RenderContext:
     epoch: int  # seconds since 1970, the build time used in every output
     workers: int = 1  # worker processes a renderer may use (workers.worker_count); never changes the output
     use_cache: bool = True  # a renderer may take what earlier builds left in its cache (False: --no-cache)
+    # A sharded build (see packager/shards): a shard makes only `units` of the book (a renderer's
+    # Unit ids) and leaves what it laid out in `part_store`; assemble takes the parts from `part_sources`.
+    units: frozenset[str] | None = None
+    part_store: Path | None = None
+    part_sources: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of one book's rendering that a shard can make on its own, with its estimated pages.
+
+    The id "" is the whole file, made by one render; other ids are parts that assemble joins.
+    """
+
+    id: str
+    pages: float
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from packager.book.model import Article, Book
 from packager.content.maths import MATHML_NS
 from packager.formats import EPUB
 from packager.project.themes import Theme
-from packager.render.context import Output, RenderContext
+from packager.render.context import Output, RenderContext, Unit
 from packager.render.styles import stylesheet
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -35,6 +35,17 @@ SUMMARY = (
     "This publication has a navigable table of contents, a logical reading order and headings "
     "that give it structure. Images have text alternatives. Text can be resized and restyled."
 )
+
+
+#: The work of an EPUB per character of article HTML, in pages of PDF layout (which is the unit shards are
+#: balanced by): measured on 100 generated articles, the EPUB takes ~2.5 s where the PDF takes ~38 s for ~1,900
+#: characters a page.
+WORK_PER_CHAR = 0.065 / 1900
+
+
+def units(book: Book, theme: Theme) -> list[Unit]:
+    """An EPUB is one piece of work: its estimated cost in pages of PDF layout."""
+    return [Unit("", 1 + WORK_PER_CHAR * sum(len(a.html) for a in book.articles))]
 
 
 def warm_up(theme: Theme) -> None:

@@ -2,8 +2,9 @@
 
 A renderer module has ``render(ctx) -> list[Output]`` and may have
 ``prepare(bodies, workers)`` (work that can start before the Book exists, such
-as the PDF workers' server) and ``warm_up(theme)`` (imports and templates to get
-ready while the articles render). Modules are imported only for the books
+as the PDF workers' server), ``warm_up(theme)`` (imports and templates to get
+ready while the articles render) and ``units(book, theme)`` (the pieces a shard
+can make alone, by estimated work; without it the book is one piece). Modules are imported only for the books
 being made, so an EPUB-only build never imports the PDF machinery.
 """
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 
+from packager.book.model import Book
 from packager.formats import EPUB, FORMATS, PDF
+from packager.project.themes import Theme
+from packager.render.context import Unit
 
 
 def _epub() -> ModuleType:
@@ -42,3 +46,11 @@ def prepare(formats: tuple[str, ...], bodies: list[str], workers: int) -> None:
         module = renderer(name)
         if hasattr(module, "prepare"):
             module.prepare(bodies, workers)
+
+
+def units(name: str, book: Book, theme: Theme) -> list[Unit]:
+    """The pieces of a book's file in this format that shards can make apart (one: the whole file)."""
+    module = renderer(name)
+    if hasattr(module, "units"):
+        return module.units(book, theme)
+    return [Unit("", 1.0)]

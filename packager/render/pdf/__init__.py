@@ -36,15 +36,26 @@ import hashlib
 import logging
 
 from packager.formats import PDF
-from packager.render.context import Output, RenderContext
+from packager.render.context import Output, RenderContext, Unit
 from packager.render.pdf import cache, parallel, plan, pool, worker
 from packager.render.pdf.html import asset_files, book_html
 
 log = logging.getLogger("packager")
 
+#: A unit of a book laid out in parts: "part:" and its first article's anchor.
+PART = "part:"
+
+
+def units(book, theme) -> list[Unit]:
+    """The parts a shard can lay out alone (their first article's anchor), or the whole book as one."""
+    runs = plan.plan_parts(book.articles)
+    if len(runs) > 1 and plan.parts_unsupported(theme) is None:
+        return [Unit(PART + book.articles[r.start].anchor, plan.estimated_run_pages(book, r)) for r in runs]
+    return [Unit("", sum(plan.estimated_pages(a) for a in book.articles))]
+
 
 def render(ctx: RenderContext) -> list[Output]:
-    """Write <slug>.pdf into the destination folder."""
+    """Write <slug>.pdf into the destination folder (a shard: lay out its parts into ctx.part_store)."""
     book = ctx.book
     name = book.slug + PDF.suffix
     target = ctx.destination / name
@@ -55,7 +66,13 @@ def render(ctx: RenderContext) -> list[Output]:
         if reason is None:
             parts = cache.part_cache(read=ctx.use_cache)
             try:
-                pages = parallel.render_in_parts(ctx, runs, identifier, target, parts)
+                if ctx.units is not None:
+                    chosen = [i for i, r in enumerate(runs) if PART + book.articles[r.start].anchor in ctx.units]
+                    if chosen:
+                        parallel.lay_out_parts(ctx, runs, chosen, identifier, parts)
+                    return []
+                sources = tuple(cache.PartCache(folder) for folder in ctx.part_sources)
+                pages = parallel.render_in_parts(ctx, runs, identifier, target, parts, sources)
                 return [Output(name, PDF.name, pages=pages)]
             except parallel.CannotSplit as error:
                 reason = str(error)
@@ -63,6 +80,8 @@ def render(ctx: RenderContext) -> list[Output]:
                 if parts is not None:
                     parts.trim()
         log.info("laying out the PDF in one go: %s", reason)
+    if ctx.units is not None and "" not in ctx.units:
+        return []
     return [Output(name, PDF.name, pages=_render_whole(ctx, identifier, target))]
 
 

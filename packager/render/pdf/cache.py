@@ -12,6 +12,11 @@ build can reuse what a cold build laid out.
 
 The folder is ``$PACKAGER_CACHE_DIR``, else ``$XDG_CACHE_HOME/packager``, else
 ``~/.cache/packager``; it is trimmed to MAX_BYTES, least recently used first.
+Being content-addressed, it can be shared between CI runs (``actions/cache``)
+and a sharded build's part stores are caches of the same kind: the fonts count
+by their files' paths and sizes, which are the same on every machine with the
+same font packages (not by when fontconfig last cached them). A stale entry is
+never used, only kept until trimmed.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ log = logging.getLogger("packager")
 
 FORMAT = b"packager-part 1\n"
 MAX_BYTES = 512 * 2**20
-#: Where fontconfig keeps its caches: they change when fonts are installed or removed.
-FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig", "~/.fontconfig")
+#: Where fontconfig finds fonts on Debian: the key counts their files by path and size.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
 def default_folder() -> Path | None:
@@ -68,12 +73,25 @@ def _environment() -> bytes:
             parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())
         except (OSError, TypeError):  # no source file (a frozen or zipped install): the version stands for it
             parts.append(f"{module.__name__} -")
-    for folder in FONT_CACHES:
-        try:
-            parts.append(f"{folder} {os.stat(os.path.expanduser(folder)).st_mtime_ns}")
-        except OSError:
-            parts.append(f"{folder} -")
-    return "\0".join(parts).encode()
+    return "\0".join(parts + _font_files()).encode()
+
+
+def _font_files() -> list[str]:
+    """The font files fontconfig can find, by path and size."""
+    found = []
+    for folder in FONT_FOLDERS:
+        root = os.path.expanduser(folder)
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                with contextlib.suppress(OSError):
+                    found.append(f"{os.path.join(dirpath, name)} {os.stat(os.path.join(dirpath, name)).st_size}")
+    return found
+
+
+def environment_digest() -> str:
+    """A short fingerprint of the environment: shards and assemble must agree on it."""
+    return hashlib.sha256(_environment()).hexdigest()
 
 
 def part_cache(read: bool = True) -> PartCache | None:

@@ -8,6 +8,7 @@ from concurrent.futures import Future
 
 from lxml import html as lxml_html
 
+from packager.errors import UsageError
 from packager.render.context import RenderContext
 from packager.render.pdf import merge, numbers, plan, pool, worker
 from packager.render.pdf.cache import PartCache
@@ -44,8 +45,53 @@ class CannotSplit(Exception):
     """This book cannot be laid out in parts that join into what one render gives."""
 
 
-def render_in_parts(ctx: RenderContext, runs: list[range], identifier: bytes, target, cache: PartCache | None) -> int:
-    """Lay the runs of articles out as parts, in up to ctx.workers processes, and merge them into target."""
+class PartHtml:
+    """The HTML of each run of articles as a part: links to ids that another part holds made xrefs."""
+
+    def __init__(self, ctx: RenderContext, runs: list[range], css: str):
+        book = self.book = ctx.book
+        self.ctx, self.runs, self.css = ctx, runs, css
+        self.trees = [pdf_tree(a) for a in book.articles]
+        self.part_ids = [set().union(*({book.articles[i].anchor} | ids(self.trees[i]) for i in run)) for run in runs]
+        placeholder = front_html(ctx, {a.anchor: 0 for a in book.articles}, xref_url)
+        self.everywhere = ids(lxml_html.document_fromstring(placeholder)).union(*self.part_ids)
+
+    def job(self, index: int, assets, identifier: bytes) -> PartJob:
+        """The part of run index (once each: its articles' trees are let go)."""
+        book, run = self.book, self.runs[index]
+        articles = []
+        for i in run:
+            link_elsewhere(self.trees[i], self.part_ids[index], self.everywhere)
+            articles.append(PdfArticle(book.articles[i], serialize(self.trees[i])))
+            self.trees[i] = None  # the parts' HTML is all this process keeps of the articles
+        html = book_html(self.ctx, part="articles", articles=articles, css=articles_css(self.css))
+        return PartJob(html, assets, identifier, tag=part_tag(book, run))
+
+
+def part_tag(book, run: range) -> str:
+    """A part's tag: its first article's anchor (by content, not by position, so a cached part stays right)."""
+    return f"{book.articles[run.start].anchor}-"
+
+
+def lay_out_parts(ctx: RenderContext, runs: list[range], chosen: list[int], identifier: bytes, cache) -> None:
+    """A shard's share: lay out the runs chosen (indexes) and keep them in ctx.part_store; merge nothing."""
+    store = PartCache(ctx.part_store)
+    assets = asset_files(ctx.book)
+    html = PartHtml(ctx, runs, stylesheet(ctx.theme, "pdf/print.css"))
+    with pool.executor(min(ctx.workers, len(chosen))) as executor:
+        order = sorted(chosen, key=lambda i: -plan.estimated_run_pages(ctx.book, runs[i]))
+        futures = [_lay_out(executor, cache, html.job(i, assets, identifier), store=store) for i in order]
+        for future in futures:
+            future.result()
+
+
+def render_in_parts(
+    ctx: RenderContext, runs: list[range], identifier: bytes, target, cache: PartCache | None, sources=()
+) -> int:
+    """Lay the runs of articles out as parts, in up to ctx.workers processes, and merge them into target.
+
+    sources are the part stores of a sharded build's shards: every article part is taken from one of them.
+    """
     book = ctx.book
     assets = asset_files(book)
     jobs = ctx.workers
@@ -60,11 +106,7 @@ def render_in_parts(ctx: RenderContext, runs: list[range], identifier: bytes, ta
         numbers = _page_number_style(probe.result()) if probe.done() else None  # done: no worker processes
 
         # Every article's PDF-ready tree, and which part holds which id.
-        trees = [pdf_tree(a) for a in book.articles]
-        part_ids = [set().union(*({book.articles[i].anchor} | ids(trees[i]) for i in run)) for run in runs]
-        placeholder = front_html(ctx, {a.anchor: 0 for a in book.articles}, xref_url)
-        front_ids = ids(lxml_html.document_fromstring(placeholder))
-        everywhere = front_ids.union(*part_ids)
+        html = PartHtml(ctx, runs, css)
 
         # Laid out first, while the parts wait: its page count is (nearly always) the final one.
         digits = len(str(round(sum(plan.estimated_pages(a) for a in book.articles)) + 10))
@@ -82,15 +124,7 @@ def render_in_parts(ctx: RenderContext, runs: list[range], identifier: bytes, ta
         # Longest parts first: the last ones to finish are short, so no worker waits long for another.
         futures: list[Future | None] = [None] * len(runs)
         for index in sorted(range(len(runs)), key=lambda i: -plan.estimated_run_pages(book, runs[i])):
-            run = runs[index]
-            articles = []
-            for i in run:
-                link_elsewhere(trees[i], part_ids[index], everywhere)
-                articles.append(PdfArticle(book.articles[i], serialize(trees[i])))
-                trees[i] = None  # the parts' HTML is all this process keeps of the articles
-            html = book_html(ctx, part="articles", articles=articles, css=articles_css(css))
-            tag = f"{book.articles[run.start].anchor}-"  # by content, not by position: a cached part stays right
-            futures[index] = _lay_out(executor, cache, PartJob(html, assets, identifier, tag=tag))
+            futures[index] = _lay_out(executor, cache, html.job(index, assets, identifier), sources=sources)
         progress("every part submitted")
         numbers = numbers or _page_number_style(probe.result())
         parts = [f.result() for f in futures]
@@ -134,29 +168,58 @@ def render_in_parts(ctx: RenderContext, runs: list[range], identifier: bytes, ta
     return pages
 
 
-def _lay_out(executor, cache, job: PartJob) -> Future:
-    """Lay out a part in the executor, or take it from the cache when an earlier build laid out the same."""
-    if cache is None:
-        return executor.submit(worker.render_part, job)
-    key = cache.key("part", job.html, job.identifier, job.tag, str(job.front))
-    stored = cache.get(key)
-    if stored is not None:
-        try:
-            assets, data = stored
-            if all(
-                href in job.assets and job.assets[href][1] == kind and cache.file_digest(job.assets[href][0]) == digest
-                for href, kind, digest in assets
-            ):
-                return _done(part_from_data(data))
-        except (TypeError, ValueError):
-            pass  # an entry of another shape: lay the part out again
-        log.debug("a cached part's images have changed: laying it out again")
+def _lay_out(executor, cache, job: PartJob, *, sources=(), store: PartCache | None = None) -> Future:
+    """Lay out a part in the executor, or take it from a cache when an earlier build laid out the same.
 
-    def entry(part: PartResult) -> tuple:
-        assets = tuple((h, job.assets[h][1], cache.file_digest(job.assets[h][0])) for h in part.assets)
-        return assets, part_data(part)
+    sources (a sharded build's part stores) must hold every article part; store (a shard's) gets every part.
+    """
+    for source in sources:
+        found = _cached(source, job)
+        if found is not None:
+            return _done(found)
+    if sources and not job.front:
+        raise UsageError(
+            f"the shards hold no PDF part starting at #{job.tag[:-1]}: build every shard of the plan again, "
+            "from the same commit"
+        )
+    found = _cached(cache, job) if cache is not None else None
+    if found is not None:
+        if store is not None:
+            store.put(_key(store, job), _entry(store, job, found))
+        return _done(found)
+    future = executor.submit(worker.render_part, job)
+    for keeper in (cache, store):
+        if keeper is not None:
+            _stored(future, keeper, _key(keeper, job), lambda part, keeper=keeper: _entry(keeper, job, part))
+    return future
 
-    return _stored(executor.submit(worker.render_part, job), cache, key, entry)
+
+def _key(cache: PartCache, job: PartJob) -> str:
+    return cache.key("part", job.html, job.identifier, job.tag, str(job.front))
+
+
+def _cached(cache: PartCache, job: PartJob) -> PartResult | None:
+    """The part this job lays out, when the cache holds it and the images it loaded are unchanged."""
+    stored = cache.get(_key(cache, job))
+    if stored is None:
+        return None
+    try:
+        assets, data = stored
+        if all(
+            href in job.assets and job.assets[href][1] == kind and cache.file_digest(job.assets[href][0]) == digest
+            for href, kind, digest in assets
+        ):
+            return part_from_data(data)
+    except (TypeError, ValueError):
+        pass  # an entry of another shape: lay the part out again
+    log.debug("a cached part's images have changed: laying it out again")
+    return None
+
+
+def _entry(cache: PartCache, job: PartJob, part: PartResult) -> tuple:
+    """What the cache keeps of a part: the images it loaded (with their hashes) and its data."""
+    assets = tuple((h, job.assets[h][1], cache.file_digest(job.assets[h][0])) for h in part.assets)
+    return assets, part_data(part)
 
 
 def _probe(executor, cache, css: str, identifier: bytes) -> Future:

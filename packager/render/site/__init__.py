@@ -78,6 +78,21 @@ def finish_web(edition: WebEdition | None, written: set[str]) -> list[Output]:
     return sorted(pages, key=lambda o: o.path)
 
 
+def render_web(
+    library: Library, theme: Theme, destination: Path, diagnostics: Diagnostics, epoch: int, files=None, share=(0, 1)
+) -> list[Output]:
+    """Write the web edition (share k of n of its article pages) here and now; [] when the library has none."""
+    if not library.web:
+        return []
+    ctx = SiteContext(library, theme, destination, diagnostics, epoch)
+    return sorted(web.render(ctx, None if files is None else frozenset(files), share), key=lambda o: o.path)
+
+
+def web_pages(library: Library, share: tuple[int, int] = (0, 1)) -> int:
+    """How many pages share k of n of the web edition writes (what a sharded build balances)."""
+    return web.page_count(library, share) if library.web else 0
+
+
 def render_library(
     library: Library, books: list[RenderContext], destination: Path, outputs: list[Output], pages: list[Output]
 ) -> list[Output]:

@@ -46,6 +46,12 @@ def render(ctx: SiteContext, files: frozenset[str] | None = None, share: tuple[i
     return outputs
 
 
+def page_count(library, share: tuple[int, int] = (0, 1)) -> int:
+    """How many pages share (k, n) of render() writes."""
+    articles = [a for a in library.articles if pages.has_page(a, library)]
+    return len(articles[share[0] :: share[1]]) + (len(library.books) if share[0] == 0 else 0)
+
+
 def _copy_assets(ctx: SiteContext, articles: list[Article]) -> list[Output]:
     """The images (and other files) the pages embed, once each, under read/assets/."""
     written = []
