@@ -92,7 +92,7 @@ def find_java() -> str | None:
 
 
 def npm_commands(command: str) -> list[Path]:
-    """Return every copy of an npm package's command: on PATH (npm install -g), in ./node_modules, in the checkout's tests/tools."""
+    """Return every copy of an npm command: on PATH (npm install -g), in ./node_modules, in a checkout's tests/tools."""
     found = shutil.which(command)
     local = [base / "node_modules" / ".bin" / command for base in (Path.cwd(), _REPO_TOOLS)]
     return ([Path(found)] if found else []) + [path for path in local if path.is_file()]
@@ -100,4 +100,5 @@ def npm_commands(command: str) -> list[Path]:
 
 def find_npm_tool(command: str) -> Path | None:
     """Return the first copy of an npm package's command, or None."""
-    return next(iter(npm_commands(command)), None)
+    commands = npm_commands(command)
+    return commands[0] if commands else None

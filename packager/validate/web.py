@@ -1,10 +1,11 @@
 """The web pages' check: every page below DIST through the Nu HTML Checker (vnu), all in one run.
 
 One run, because the JVM's start is most of what a page costs (measured: ~5 s for one page, ~8 s
-for the example's eleven); one row in the gate's table, because a web edition of 300 articles would bury the books'
-rows under 300 lines saying "passed". Each message names its page, and an error in any page fails
-the row; vnu's warnings are counted, not failed (those a clean build gets come from reading the pages
-from file:, where the Content-Security-Policy's 'self' matches nothing).
+for the example's eleven); one row in the gate's table, because a web edition of 300 articles
+would bury the books' rows under 300 lines saying "passed". Each message names its page, and an
+error in any page fails the row; vnu's warnings are counted, not failed: those a clean build gets
+are all about its Content-Security-Policy (read from file:, 'self' matches nothing, and vnu takes
+the JSON-LD data block for a script that the policy blocks).
 """
 
 from __future__ import annotations
