@@ -238,15 +238,7 @@ def _packager(*args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, **kwargs)
 
 
-@pytest.fixture
-def real_plan():
-    # An expected failure, not a skip: under CI=true a skip fails the run (ci_skips.py), and this one waits
-    # only for the plan command to land; it runs as soon as `packager plan --help` works.
-    if _packager("plan", "--help").returncode != 0:
-        pytest.xfail("needs packager plan")
-
-
-def test_the_real_plan_expands_to_one_job_per_shard(real_plan, tmp_path):
+def test_the_real_plan_expands_to_one_job_per_shard(tmp_path):
     source = shutil.copytree(LIBRARY, tmp_path / "library")
     done = _packager("plan", source, "--shards", 3, "--json")
     assert done.returncode == 0, done.stderr
@@ -259,7 +251,7 @@ def test_the_real_plan_expands_to_one_job_per_shard(real_plan, tmp_path):
     assert [j["SHARD"] for j in gitlab_matrix(json.loads(done.stdout))] == _shards(3)
 
 
-def test_the_examples_use_options_packager_has(real_plan):
+def test_the_examples_use_options_packager_has():
     for command, options in {"build": ["--shard", "-o", "--strict"], "assemble": ["-o"], "validate": []}.items():
         done = _packager(command, "--help")
         assert done.returncode == 0, done.stderr
