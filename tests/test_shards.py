@@ -207,6 +207,26 @@ def test_assemble_refuses_a_file_edited_in_a_shard(small):
     _assemble_refused(small, [broken, *folders[1:]], "changed after its shard was built")
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("packager", "0.0.1", "was built by packager 0.0.1"),
+        ("environment", "0" * 64, "with other libraries or fonts"),
+        ("total", 4, "belongs to a plan of 4 shards"),
+    ],
+)
+def test_assemble_refuses_a_shard_of_another_version_machine_or_plan(small, key, value, words):
+    root, _, _, folders = small
+    other = root / f"other-{key}"
+    if not other.exists():
+        shutil.copytree(folders[2], other)
+    path = other / "packager-shard.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest[key] = value
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    _assemble_refused(small, [*folders[:2], other], words)
+
+
 def test_assemble_refuses_folders_that_are_not_shards(small):
     root, source, _, folders = small
     _assemble_refused(small, [source, *folders[1:]], "not a shard")
