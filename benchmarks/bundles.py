@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from statistics import median
 
@@ -25,6 +22,7 @@ sys.path.insert(0, str(HERE))
 
 from make_corpus import generate  # noqa: E402
 from proctree import measure  # noqa: E402
+from run import base_env  # noqa: E402
 
 GOAL = 1.6
 
@@ -53,13 +51,7 @@ def run(articles: int, workdir: Path, packager_src: Path, repeat: int = 1) -> di
     for n in range(repeat):  # the two builds alternate, so that load that comes and goes falls on both
         for name, source in (("one book", one), ("3 bundles", three)):
             cache = workdir / f"cache-{source.name}-{n}"
-            env = {
-                **os.environ,
-                "PYTHONPATH": str(packager_src),
-                "PACKAGER_CACHE_DIR": str(cache),
-                "XDG_CACHE_HOME": str(cache),
-                "SOURCE_DATE_EPOCH": "1767225600",
-            }
+            env = {**base_env(packager_src, cache), "PACKAGER_CACHE_DIR": str(cache)}
             dist = workdir / f"dist-{source.name}-{n}"
             cmd = [sys.executable, "-m", "packager", "build", str(source), "-o", str(dist), "--no-cache", "-q"]
             m = measure(cmd, cwd=workdir, env=env, log=workdir / f"{source.name}-{n}.log")
@@ -125,17 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--packager-src", type=Path, default=HERE.parent)
     args = parser.parse_args(argv)
-    from run import compile_bytecode
+    from run import brief_machine, compile_bytecode
 
     compile_bytecode(args.packager_src.resolve())
     with tempfile.TemporaryDirectory(prefix="packager-bundles-bench-") as tmp:
         data = run(args.articles, Path(tmp), args.packager_src.resolve(), args.repeat)
-    data["machine"] = {
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load_end": os.getloadavg()[0],
-    }
+    data["machine"] = brief_machine()
     print(table(data))
     if args.json:
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,16 @@ def base_env(packager_src: Path | None = None, cache_home: Path | None = None) -
     if cache_home is not None:  # a cache in the user's cache folder must not leak from one scenario to another
         env["XDG_CACHE_HOME"] = str(cache_home)
     return env
+
+
+def brief_machine() -> dict:
+    """The facts a benchmark's JSON records about this machine and hour (run.py's own report has more)."""
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_end": os.getloadavg()[0],
+    }
 
 
 def compile_bytecode(packager_src: Path) -> None:

@@ -15,11 +15,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import platform
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from make_corpus import generate  # noqa: E402
 from proctree import measure  # noqa: E402
+from run import base_env  # noqa: E402
 
 BUNDLES = 4
 
@@ -59,13 +57,7 @@ def run(articles: int, words: int, total: int, workdir: Path, packager_src: Path
 
     def packager(name: str, *args: str):
         cache = workdir / f"cache-{name}"  # every command a fresh runner: an empty cache of its own
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(packager_src),
-            "PACKAGER_CACHE_DIR": str(cache),
-            "XDG_CACHE_HOME": str(cache),
-            "SOURCE_DATE_EPOCH": "1767225600",
-        }
+        env = {**base_env(packager_src, cache), "PACKAGER_CACHE_DIR": str(cache)}
         log = workdir / f"{name}.log"
         return measure([sys.executable, "-m", "packager", *args], cwd=workdir, env=env, log=log).as_dict(), log
 
@@ -161,17 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--packager-src", type=Path, default=HERE.parent)
     args = parser.parse_args(argv)
-    from run import compile_bytecode
+    from run import brief_machine, compile_bytecode
 
     compile_bytecode(args.packager_src.resolve())
     with tempfile.TemporaryDirectory(prefix="packager-shards-bench-") as tmp:
         data = run(args.articles, args.words, args.shards, Path(tmp), args.packager_src.resolve())
-    data["machine"] = {
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load_end": os.getloadavg()[0],
-    }
+    data["machine"] = brief_machine()
     print(table(data))
     if args.json:
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
