@@ -50,8 +50,13 @@ def units(book, theme) -> list[Unit]:
     """The parts a shard can lay out alone (their first article's anchor), or the whole book as one."""
     runs = plan.plan_parts(book.articles)
     if len(runs) > 1 and plan.parts_unsupported(theme) is None:
-        return [Unit(PART + book.articles[r.start].anchor, plan.estimated_run_pages(book, r)) for r in runs]
+        return [Unit(_part_unit(book, r), plan.estimated_run_pages(book, r)) for r in runs]
     return [Unit("", sum(plan.estimated_pages(a) for a in book.articles))]
+
+
+def _part_unit(book, run: range) -> str:
+    """A part's unit id: its first article's anchor, as its cache tag is."""
+    return PART + book.articles[run.start].anchor
 
 
 def render(ctx: RenderContext) -> list[Output]:
@@ -67,11 +72,11 @@ def render(ctx: RenderContext) -> list[Output]:
             parts = cache.part_cache(read=ctx.use_cache)
             try:
                 if ctx.units is not None:
-                    chosen = [i for i, r in enumerate(runs) if PART + book.articles[r.start].anchor in ctx.units]
+                    chosen = [i for i, r in enumerate(runs) if _part_unit(book, r) in ctx.units]
                     if chosen:
                         parallel.lay_out_parts(ctx, runs, chosen, identifier, parts)
                     return []
-                sources = tuple(cache.PartCache(folder) for folder in ctx.part_sources)
+                sources = cache.stores(ctx.part_sources)
                 pages = parallel.render_in_parts(ctx, runs, identifier, target, parts, sources)
                 return [Output(name, PDF.name, pages=pages)]
             except parallel.CannotSplit as error:

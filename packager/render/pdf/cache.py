@@ -89,6 +89,12 @@ def _font_files() -> list[str]:
     return found
 
 
+def stores(folders) -> tuple[PartCache, ...]:
+    """The part stores of a sharded build's shards, read as caches; the environment found once for all."""
+    environment = _environment() if folders else None
+    return tuple(PartCache(folder, environment=environment) for folder in folders)
+
+
 def environment_digest() -> str:
     """A short fingerprint of the environment: shards and assemble must agree on it."""
     return hashlib.sha256(_environment()).hexdigest()
@@ -103,10 +109,10 @@ def part_cache(read: bool = True) -> PartCache | None:
 class PartCache:
     """A content-addressed store of laid-out parts, in one folder."""
 
-    def __init__(self, folder: Path, *, read: bool = True):
+    def __init__(self, folder: Path, *, read: bool = True, environment: bytes | None = None):
         self.folder = folder / "pdf-parts"
         self.read = read
-        self._environment: bytes | None = None  # found on the first key: a build without a PDF never needs it
+        self._environment = environment  # found on the first key: a build without a PDF never needs it
         self._digests: dict[str, str | None] = {}
         self._written = False
 
