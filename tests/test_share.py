@@ -24,7 +24,7 @@ from packager.book.share_links import (
     with_utm,
 )
 
-ICONS = Path(__file__).resolve().parents[1] / "themes" / "default" / "landing" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "themes" / "base" / "landing" / "icons"
 
 # --- strategies -----------------------------------------------------------------------------------
 

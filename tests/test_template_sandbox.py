@@ -32,7 +32,7 @@ def _project(folder: Path, secret: Path, escape: str) -> Path:
     source = folder / "src"
     (source / "theme" / "landing").mkdir(parents=True)
     (source / "a.md").write_text("---\ntitle: A\nauthor: A\n---\n\nText.\n")
-    page = (EXAMPLE.parent.parent / "themes" / "default" / "landing" / "index.html").read_text()
+    page = (EXAMPLE.parent.parent / "themes" / "base" / "landing" / "index.html").read_text()
     line = escape.replace("SECRET_FILE", str(secret))
     assert "{% block meta %}" in page
     (source / "theme" / "landing" / "index.html").write_text(
@@ -88,7 +88,7 @@ def test_a_project_stylesheet_reads_nothing_outside_the_source(tmp_path, caplog)
         f"body {{ background: url(file://{secret}); }}\n"
         "h1 { background-image: url(file:///etc/hostname); }\n"
     )
-    themes = EXAMPLE.parent.parent / "themes" / "default"
+    themes = EXAMPLE.parent.parent / "themes" / "base"
     for name in ("pdf/print.css", "epub/book.css"):
         (source / "theme" / name).write_text(hostile + (themes / name).read_text())
     result = build_into(source, tmp_path / "dist")

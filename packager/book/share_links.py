@@ -92,7 +92,7 @@ class ShareLink:
     url: str
     """Absolute share URL, a ``mailto:`` URI, or ``MASTODON_PAGE`` (relative)."""
     icon: str
-    """File name of the provider's icon in ``themes/default/landing/icons/``."""
+    """File name of the provider's icon in ``themes/base/landing/icons/``."""
 
 
 def _q(value: str) -> str:

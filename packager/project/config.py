@@ -88,7 +88,7 @@ class OutputConfig:
 
     formats: tuple[str, ...] = KNOWN_FORMATS
     """Which books to write; the download page is always written."""
-    theme: str = "default"
+    theme: str = "handbook"
     """A theme shipped with packager, by name; a ``theme/`` folder in the source overrides its files."""
     versioned_names: bool = False
     """Put the version in the file names (``handbook-1.2.0.epub``), so editions can sit side by side."""
@@ -262,7 +262,7 @@ def parse(data: dict, path: Path | None = None) -> Config:
     output_config = OutputConfig(
         **flags,
         formats=formats,
-        theme=check.string("output.theme", output.get("theme", "default")) or "default",
+        theme=check.string("output.theme", output.get("theme", "handbook")) or "handbook",
     )
     content_config = ContentConfig(
         include=check.strings("content.include", content.get("include")),

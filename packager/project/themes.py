@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     import jinja2
 
 PROJECT_THEME_DIR = "theme"
+#: The folder every theme is built on (templates, the structure of each stylesheet, the fallback fonts):
+#: not a theme itself, so not listed.
+BASE = "base"
+DEFAULT_THEME = "handbook"
+#: Names a theme was known by before: a project that names one still builds.
+ALIASES = {"default": DEFAULT_THEME}
+#: The fonts every theme can fall back on, listed in the base theme.
+FALLBACK_FONTS = "fonts/fonts.toml"
 #: The globals a template may use besides what the renderer passes: Jinja's defaults without the
 #: objects (lipsum, cycler, joiner) whose only use in a book would be as a way out of the sandbox.
 TEMPLATE_GLOBALS = ("range", "dict", "namespace")
@@ -32,7 +40,19 @@ def themes_root() -> Path:
 
 
 def available() -> list[str]:
-    return sorted(p.name for p in themes_root().iterdir() if (p / "theme.toml").is_file())
+    """The built-in themes' names."""
+    return sorted(p.name for p in themes_root().iterdir() if p.name != BASE and (p / "theme.toml").is_file())
+
+
+@dataclass(frozen=True)
+class ThemeFont:
+    """A font family a theme ships: who made it, its licence, and its files along the chain."""
+
+    name: str
+    author: str | None
+    source: str | None
+    license: str | None
+    files: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,37 @@ class Theme:
 
     def read_text(self, name: str) -> str:
         return self.find(name).read_text(encoding="utf-8")
+
+    def data(self) -> dict:
+        """The theme's theme.toml (the project's own, when its theme/ folder has one)."""
+        import tomllib
+
+        return tomllib.loads(self.read_text("theme.toml"))
+
+    def fonts(self) -> tuple[ThemeFont, ...]:
+        """The fonts the theme's text is set in: embedded in every book and credited in it."""
+        return self._fonts(self.data())
+
+    def fallback_fonts(self) -> tuple[ThemeFont, ...]:
+        """The fonts for what the theme's own do not cover (scripts, emoji): used where a book needs them."""
+        import tomllib
+
+        return self._fonts(tomllib.loads(self.read_text(FALLBACK_FONTS)))
+
+    def _fonts(self, data: dict) -> tuple[ThemeFont, ...]:
+        found = []
+        for entry in data.get("fonts", []):
+            try:
+                files = tuple(self.find(name) for name in entry.get("files", []))
+            except FileNotFoundError as error:
+                raise ConfigError(
+                    f"the theme's font {entry.get('name')!r}: {error}; add the file or remove it from theme.toml",
+                    path=self.find("theme.toml"),
+                ) from None
+            found.append(
+                ThemeFont(entry["name"], entry.get("author"), entry.get("source"), entry.get("license"), files)
+            )
+        return tuple(found)
 
     def environment(self) -> jinja2.Environment:
         """Jinja environment over the chain; ``base/<name>`` always reaches the default theme."""
@@ -148,14 +199,13 @@ def _environment(folders: tuple[Path, ...], sandboxed: bool = True) -> jinja2.En
 def load(name: str, source: Path) -> Theme:
     """Build the lookup chain for theme name, or fail naming the themes there are."""
     root = themes_root()
+    name = ALIASES.get(name, name)
     named = root / name
-    if not (named / "theme.toml").is_file():
+    if name == BASE or not (named / "theme.toml").is_file():
         raise ConfigError(f"'output.theme' must be one of {available()}, got {name!r}", path=source / "packager.toml")
     folders = [named]
     project = source / PROJECT_THEME_DIR
     if project.is_dir():
         folders.insert(0, project)
-    default = root / "default"
-    if named != default:
-        folders.append(default)
+    folders.append(root / BASE)
     return Theme(name=name, folders=tuple(folders), project=project.resolve() if project.is_dir() else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,3 +58,15 @@ class SiteContext:
     destination: Path
     diagnostics: Diagnostics
     epoch: int
+
+
+def cache_folder() -> Path | None:
+    """The renderers' cache folder for this user, or None when PACKAGER_CACHE_DIR is set to an empty string.
+
+    ``$PACKAGER_CACHE_DIR``, else ``$XDG_CACHE_HOME/packager``, else ``~/.cache/packager``.
+    """
+    configured = os.environ.get("PACKAGER_CACHE_DIR")
+    if configured is not None:
+        return Path(configured).expanduser() if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or "~/.cache"
+    return Path(base).expanduser() / "packager"

@@ -1,20 +1,19 @@
 """Draw the covers packager makes itself: a typographic book cover and the 1200×630 sharing image.
 
 Both are plain PNGs drawn with Pillow from the book's title, subtitle and
-authors in the theme's colours, so they are the same on every machine that has
-the same fonts, and a book without a designed cover still has one.
+authors in the theme's colours and its own font files, so they are the same on
+every machine, and a book without a designed cover still has one.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import tomllib
 from functools import cache, lru_cache
 
 from packager.book.model import Book
 from packager.project.themes import Theme
+from packager.render import fonts
 
 COVER_SIZE = (1600, 2400)
 OG_SIZE = (1200, 630)
@@ -25,28 +24,30 @@ PNG_COMPRESS_LEVEL = 6
 _drawn: list = []  # the last cover drawn, as (PNG bytes, image): og_image need not decode it again
 
 
+def _faces(theme: Theme) -> tuple[tuple[str, int], ...]:
+    """The upright font files a cover may use, with their weights: the theme's text font first, then fallbacks."""
+    chosen = []
+    for path in fonts.files(theme):
+        face = fonts.face(path)
+        if not face.italic and face.family != fonts.MONO_FAMILY:
+            chosen.append((str(path), face.weight))
+    return tuple(chosen)
+
+
 @cache
-def _font_file(pattern: str) -> str | None:
-    """Ask fontconfig for a font file; None when fontconfig is not there."""
-    if not shutil.which("fc-match"):
-        return None
-    found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=30)
-    return found.stdout.strip() or None
+def _font(size: int, bold: bool, text: str, faces: tuple[tuple[str, int], ...]):
+    """The first of faces (bold or regular) with a glyph for every letter of text, at size."""
+    from pathlib import Path
 
-
-def find_fonts() -> None:
-    """Look up the cover's fonts now, so that drawing does not wait for fontconfig."""
-    _font_file("DejaVu Sans")
-    _font_file("DejaVu Sans:bold")
-
-
-def _font(size: int, bold: bool = False):
     from PIL import ImageFont
 
-    path = _font_file("DejaVu Sans:bold" if bold else "DejaVu Sans")
-    if path:
-        return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size)
+    wanted = {ord(c) for c in text if not c.isspace()}
+    weight = 700 if bold else 400
+    ranked = sorted(faces, key=lambda f: abs(f[1] - weight))  # stable: the theme's own first at each weight
+    for path, _ in ranked:
+        if wanted <= fonts.coverage(Path(path)):
+            return ImageFont.truetype(path, size)
+    return ImageFont.truetype(ranked[0][0], size) if ranked else ImageFont.load_default(size)
 
 
 def colours(theme: Theme) -> dict[str, str]:
@@ -66,10 +67,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _block(draw, text: str, size: int, bold: bool, width: int, max_lines: int):
+def _block(draw, text: str, size: int, bold: bool, width: int, max_lines: int, faces=()):
     """The largest font (from size down) at which text fits in max_lines lines of width pixels."""
     while True:
-        font = _font(size, bold)
+        font = _font(size, bold, text, faces)
         lines = _wrap(draw, text, font, width)
         if len(lines) <= max_lines or size <= 24:
             return font, lines[:max_lines]
@@ -100,8 +101,9 @@ def draw_ahead(title: str, subtitle: str | None, author_names: str, theme: Theme
     _og(title, subtitle, _cover(title, subtitle, author_names, items), items)
 
 
-def _colour_items(theme: Theme) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(colours(theme).items()))
+def _colour_items(theme: Theme) -> tuple:
+    """The theme's colours and faces, as the drawing functions' (hashable) cache keys take them."""
+    return (*sorted(colours(theme).items()), ("faces", _faces(theme)))
 
 
 @lru_cache(maxsize=2)
@@ -115,13 +117,13 @@ def _cover(title: str, subtitle: str | None, author_names: str, colour_items: tu
     margin = 150
     inner = width - 2 * margin
     draw.rectangle([margin, 260, margin + 220, 282], fill=c["accent"])
-    font, lines = _block(draw, title, 170, True, inner, 4)
+    font, lines = _block(draw, title, 170, True, inner, 4, c["faces"])
     y = _draw_text(draw, lines, font, margin, 360, c["foreground"])
     if subtitle:
-        font, lines = _block(draw, subtitle, 80, False, inner, 4)
+        font, lines = _block(draw, subtitle, 80, False, inner, 4, c["faces"])
         _draw_text(draw, lines, font, margin, y + 60, c["foreground"])
     if author_names:
-        font, lines = _block(draw, author_names, 76, True, inner, 3)
+        font, lines = _block(draw, author_names, 76, True, inner, 3, c["faces"])
         _draw_text(draw, lines, font, margin, height - 260 - len(lines) * int(font.size * 1.22), c["foreground"])
     draw.rectangle([0, height - 70, width, height], fill=c["accent"])
     data = _png(image)
@@ -141,12 +143,12 @@ def _og(title: str, subtitle: str | None, cover: bytes, colour_items: tuple) -> 
     draw = ImageDraw.Draw(image)
     left = 50 + 380 + 60
     inner = OG_SIZE[0] - left - 50
-    font, lines = _block(draw, title, 76, True, inner, 3)
+    font, lines = _block(draw, title, 76, True, inner, 3, c["faces"])
     y = _draw_text(draw, lines, font, left, 110, c["foreground"])
     if subtitle:
-        font, lines = _block(draw, subtitle, 40, False, inner, 3)
+        font, lines = _block(draw, subtitle, 40, False, inner, 3, c["faces"])
         y = _draw_text(draw, lines, font, left, y + 20, c["foreground"])
-    font, lines = _block(draw, "Free ebook · EPUB and PDF · no sign-up", 30, True, inner, 2)
+    font, lines = _block(draw, "Free ebook · EPUB and PDF · no sign-up", 30, True, inner, 2, c["faces"])
     draw.rectangle([left, y + 40, left + 90, y + 48], fill=c["accent"])
     _draw_text(draw, lines, font, left, y + 70, c["foreground"])
     return _png(image)

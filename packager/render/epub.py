@@ -14,6 +14,7 @@ from packager.book.model import Article, Book
 from packager.content.maths import MATHML_NS
 from packager.formats import EPUB
 from packager.project.themes import Theme
+from packager.render import fonts
 from packager.render.context import Output, RenderContext, Unit
 from packager.render.styles import stylesheet
 
@@ -73,9 +74,9 @@ def render(ctx: RenderContext) -> list[Output]:
         uid="style",
         file_name="style/book.css",
         media_type="text/css",
-        content=stylesheet(ctx.theme, "epub/book.css").encode("utf-8"),
     )
     eb.add_item(css)
+    written: list[str] = [book.title, *(a.title for a in book.articles)]  # every text the fonts must cover
 
     spine = []
     guide = []
@@ -86,7 +87,12 @@ def render(ctx: RenderContext) -> list[Output]:
             "cover",
             "cover.xhtml",
             "Cover",
-            theme.render("epub/cover.xhtml", book=book, title="Cover", body_type="cover", cover_href=book.cover.href),
+            _kept(
+                written,
+                theme.render(
+                    "epub/cover.xhtml", book=book, title="Cover", body_type="cover", cover_href=book.cover.href
+                ),
+            ),
         )
         eb.add_item(page)
         spine.append(page)
@@ -97,7 +103,7 @@ def render(ctx: RenderContext) -> list[Output]:
         "titlepage",
         "titlepage.xhtml",
         "Title page",
-        theme.render("epub/titlepage.xhtml", book=book, title=book.title, body_type="frontmatter"),
+        _kept(written, theme.render("epub/titlepage.xhtml", book=book, title=book.title, body_type="frontmatter")),
     )
     eb.add_item(title_page)
     spine.append(title_page)
@@ -121,7 +127,7 @@ def render(ctx: RenderContext) -> list[Output]:
             title=article.title,
             body_type="bodymatter",
         )
-        doc = _document(epub, f"a-{article.slug}", _file(article), article.title, xhtml)
+        doc = _document(epub, f"a-{article.slug}", _file(article), article.title, _kept(written, xhtml))
         if f'<math xmlns="{MATHML_NS}"' in content:  # an element: text that names the namespace is escaped
             doc.properties.append("mathml")
         eb.add_item(doc)
@@ -140,6 +146,17 @@ def render(ctx: RenderContext) -> list[Output]:
             )
         )
 
+    faces, embedded = fonts.for_epub(theme, set(map(ord, "".join(written))) | fonts.ALWAYS)
+    css.content = (
+        stylesheet(theme, "epub/book.css") + ("\n/* the theme's fonts, subset */\n" + faces if faces else "")
+    ).encode()
+    for font in embedded:
+        eb.add_item(
+            epub.EpubItem(
+                uid=_asset_id(font.href), file_name=font.href, media_type=font.media_type, content=font.content
+            )
+        )
+
     eb.toc = _toc(epub, chapters)
     eb.spine = spine
     eb.guide = guide
@@ -153,6 +170,12 @@ def render(ctx: RenderContext) -> list[Output]:
     name = book.slug + EPUB.suffix
     (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch, book.language))
     return [Output(name, EPUB.name)]
+
+
+def _kept(written: list[str], xhtml: str) -> str:
+    """Note a document's text for the fonts (its markup too: a few more glyphs, never one missing)."""
+    written.append(xhtml)
+    return xhtml
 
 
 def _file(article: Article) -> str:

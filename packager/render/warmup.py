@@ -33,7 +33,6 @@ def renderers(theme: Theme, config: Config, formats: tuple[str, ...]) -> None:
             module = registry.renderer(name)
             if hasattr(module, "warm_up"):
                 module.warm_up(theme)
-        cover.find_fonts()
         book = config.book
         if book.cover is None and book.title and book.authors:  # the Book will have just these (assemble)
             cover.draw_ahead(book.title, book.subtitle, names(book.authors), theme)

@@ -36,6 +36,7 @@ import hashlib
 import logging
 
 from packager.formats import PDF
+from packager.render import fonts
 from packager.render.context import Output, RenderContext, Unit
 from packager.render.pdf import cache, parallel, plan, pool, worker
 from packager.render.pdf.html import asset_files, book_html
@@ -65,6 +66,7 @@ def render(ctx: RenderContext) -> list[Output]:
     name = book.slug + PDF.suffix
     target = ctx.destination / name
     identifier = hashlib.sha256(book.identifier.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    fonts.use(fonts.setup(ctx.theme).conf)  # this process lays out the probe, or the whole book
     runs = plan.plan_parts(book.articles)
     if len(runs) > 1:
         reason = plan.parts_unsupported(ctx.theme)

@@ -3,7 +3,7 @@
 An entry is addressed by a hash of everything that shapes a part: its whole
 HTML (stylesheet included), the PDF identifier, the versions of packager,
 WeasyPrint, pydyf, pikepdf and Python, the source of the modules that write a
-part, and a fingerprint of the installed fonts. The images a part loaded are
+part, and (in the stylesheet) a digest of the fonts the theme lets it see (``render.fonts``). The images a part loaded are
 recorded with their hashes and checked again on every use. An entry is written
 whole and then renamed into place, and carries a checksum of its contents: a
 damaged, truncated or unreadable entry is a miss (and is removed), never an
@@ -14,8 +14,8 @@ The folder is ``$PACKAGER_CACHE_DIR``, else ``$XDG_CACHE_HOME/packager``, else
 ``~/.cache/packager``; it is trimmed to MAX_BYTES, least recently used first.
 Being content-addressed, it can be shared between CI runs (``actions/cache``)
 and a sharded build's part stores are caches of the same kind: the fonts count
-by their files' paths and sizes, which are the same on every machine with the
-same font packages (not by when fontconfig last cached them). A stale entry is
+by their names in the themes and their sizes, which are the same on every
+runner of the same checkout. A stale entry is
 never used, only kept until trimmed.
 """
 
@@ -33,22 +33,12 @@ from pathlib import Path
 
 from packager import __version__
 from packager.filefacts import sha256
+from packager.render.context import cache_folder as default_folder
 
 log = logging.getLogger("packager")
 
 FORMAT = b"packager-part 1\n"
 MAX_BYTES = 512 * 2**20
-#: Where fontconfig finds fonts on Debian: the key counts their files by path and size.
-FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
-
-
-def default_folder() -> Path | None:
-    """The cache folder for this user, or None when PACKAGER_CACHE_DIR is set to an empty string."""
-    configured = os.environ.get("PACKAGER_CACHE_DIR")
-    if configured is not None:
-        return Path(configured).expanduser() if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or "~/.cache"
-    return Path(base).expanduser() / "packager"
 
 
 def _environment() -> bytes:
@@ -73,20 +63,7 @@ def _environment() -> bytes:
             parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())
         except (OSError, TypeError):  # no source file (a frozen or zipped install): the version stands for it
             parts.append(f"{module.__name__} -")
-    return "\0".join(parts + _font_files()).encode()
-
-
-def _font_files() -> list[str]:
-    """The font files fontconfig can find, by path and size."""
-    found = []
-    for folder in FONT_FOLDERS:
-        root = os.path.expanduser(folder)
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            for name in sorted(filenames):
-                with contextlib.suppress(OSError):
-                    found.append(f"{os.path.join(dirpath, name)} {os.stat(os.path.join(dirpath, name)).st_size}")
-    return found
+    return "\0".join(parts).encode()
 
 
 def stores(folders) -> tuple[PartCache, ...]:

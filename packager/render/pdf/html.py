@@ -10,6 +10,8 @@ from lxml import html as lxml_html
 
 from packager import __version__
 from packager.book.model import Article
+from packager.project.themes import Theme
+from packager.render import fonts
 from packager.render.context import RenderContext
 from packager.render.pdf.maths import draw_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, xref_url
@@ -38,7 +40,7 @@ def book_html(
     return template.render(
         book=book,
         articles=articles,
-        css=stylesheet(ctx.theme, "pdf/print.css") if css is None else css,
+        css=print_css(ctx.theme) if css is None else css,
         keywords=keywords,
         version=__version__,
         cover_src=(ASSET_SCHEME + book.cover.href) if book.cover else None,
@@ -145,9 +147,7 @@ def front_css(css: str) -> str:
 
 
 def front_html(ctx: RenderContext, toc_pages: dict, xref) -> str:
-    return book_html(
-        ctx, part="front", toc_pages=toc_pages, xref=xref, css=front_css(stylesheet(ctx.theme, "pdf/print.css"))
-    )
+    return book_html(ctx, part="front", toc_pages=toc_pages, xref=xref, css=front_css(print_css(ctx.theme)))
 
 
 def ids(root) -> set[str]:
@@ -162,3 +162,8 @@ def link_elsewhere(root, here: set[str], everywhere: set[str]) -> None:
             name = unquote(href[1:])
             if name not in here and name in everywhere:
                 a.set("href", xref_url(name))
+
+
+def print_css(theme: Theme) -> str:
+    """The PDF's stylesheet, ending with a digest of the fonts it is laid out in: other fonts, other parts."""
+    return stylesheet(theme, "pdf/print.css") + f"\n/* fonts {fonts.setup(theme).digest} */\n"

@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from lxml import html as lxml_html
 
 from packager.errors import UsageError
+from packager.render import fonts
 from packager.render.context import RenderContext
 from packager.render.pdf import merge, numbers, plan, pool, worker
 from packager.render.pdf.cache import PartCache
@@ -21,6 +22,7 @@ from packager.render.pdf.html import (
     ids,
     link_elsewhere,
     pdf_tree,
+    print_css,
     serialize,
 )
 from packager.render.pdf.parts import (
@@ -33,7 +35,6 @@ from packager.render.pdf.parts import (
     part_from_data,
     xref_url,
 )
-from packager.render.styles import stylesheet
 
 log = logging.getLogger("packager")
 
@@ -65,7 +66,7 @@ class PartHtml:
             articles.append(PdfArticle(book.articles[i], serialize(self.trees[i])))
             self.trees[i] = None  # the parts' HTML is all this process keeps of the articles
         html = book_html(self.ctx, part="articles", articles=articles, css=articles_css(self.css))
-        return PartJob(html, assets, identifier, tag=part_tag(book, run))
+        return PartJob(html, assets, identifier, tag=part_tag(book, run), fonts=fonts.setup(self.ctx.theme).conf)
 
 
 def part_tag(book, run: range) -> str:
@@ -77,7 +78,7 @@ def lay_out_parts(ctx: RenderContext, runs: list[range], chosen: list[int], iden
     """A shard's share: lay out the runs chosen (indexes) and keep them in ctx.part_store; merge nothing."""
     store = PartCache(ctx.part_store)
     assets = asset_files(ctx.book)
-    html = PartHtml(ctx, runs, stylesheet(ctx.theme, "pdf/print.css"))
+    html = PartHtml(ctx, runs, print_css(ctx.theme))
     with pool.executor(min(ctx.workers, len(chosen))) as executor:
         order = sorted(chosen, key=lambda i: -plan.estimated_run_pages(ctx.book, runs[i]))
         futures = [_lay_out(executor, cache, html.job(i, assets, identifier), store=store) for i in order]
@@ -101,8 +102,9 @@ def render_in_parts(
         log.debug("PDF in %d parts, %d jobs: %s (%.1f s)", len(runs), jobs, what, time.perf_counter() - started)
 
     with pool.executor(min(jobs, len(runs))) as executor:
-        css = stylesheet(ctx.theme, "pdf/print.css")
-        probe = _probe(executor, cache, css, identifier)
+        css = print_css(ctx.theme)
+        conf = fonts.setup(ctx.theme).conf
+        probe = _probe(executor, cache, css, identifier, conf)
         numbers = _page_number_style(probe.result()) if probe.done() else None  # done: no worker processes
 
         # Every article's PDF-ready tree, and which part holds which id.
@@ -119,6 +121,7 @@ def render_in_parts(
                 identifier,
                 tag="p0-",
                 front=True,
+                fonts=conf,
             ),
         )
         # Longest parts first: the last ones to finish are short, so no worker waits long for another.
@@ -140,7 +143,9 @@ def render_in_parts(
         for _ in range(FRONT_ATTEMPTS):
             starts, toc_pages = _page_numbers(book, runs, parts, front_pages)
             html = front_html(ctx, toc_pages, xref_url)
-            front = _lay_out(executor, cache, PartJob(html, assets, identifier, tag="p0-", front=True)).result()
+            front = _lay_out(
+                executor, cache, PartJob(html, assets, identifier, tag="p0-", front=True, fonts=conf)
+            ).result()
             if any(a.anchor in front.anchors for a in book.articles):
                 raise CannotSplit("the front matter holds articles (is pdf/book.html's part switch intact?)")
             if front.pages == front_pages:
@@ -222,13 +227,13 @@ def _entry(cache: PartCache, job: PartJob, part: PartResult) -> tuple:
     return assets, part_data(part)
 
 
-def _probe(executor, cache, css: str, identifier: bytes) -> Future:
+def _probe(executor, cache, css: str, identifier: bytes, conf: str) -> Future:
     """The page-number probe for this stylesheet, from the cache when there is one."""
     key = cache.key("probe", css, identifier) if cache is not None else None
     stored = cache.get(key) if key else None
     if isinstance(stored, tuple) and len(stored) == 2:
         return _done(FooterProbe(*stored))
-    future = executor.submit(worker.probe_footer, css, identifier)
+    future = executor.submit(worker.probe_footer, css, identifier, conf)
     return _stored(future, cache, key, lambda probed: (probed.pdf, probed.margin_box)) if key else future
 
 

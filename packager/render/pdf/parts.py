@@ -39,6 +39,7 @@ class PartJob:
     identifier: bytes  # the PDF file identifier, the same for every part
     tag: str = ""  # prefix for the table-header ids of this part, unique in the merged book
     front: bool = False  # the front matter: its document info and XMP metadata become the book's
+    fonts: str = ""  # the fontconfig file that shows only the theme's fonts (render.fonts.setup)
 
 
 @dataclass(frozen=True)

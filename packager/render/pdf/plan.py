@@ -7,8 +7,7 @@ import re
 
 from packager.book.model import Article
 from packager.project.themes import Theme
-from packager.render.pdf.html import front_css
-from packager.render.styles import stylesheet
+from packager.render.pdf.html import front_css, print_css
 
 #: Estimated pages per part. Measured on 663- and 2,623-page books: a worker peaks at
 #: 125–155 MB RSS whatever the book's length (one render of the 663 pages: ~590 MB); a
@@ -23,7 +22,7 @@ CUT_EVERY = 3
 #: Estimated characters of article HTML per page of the default A5 layout (measured:
 #: ~1,850 on generated prose with tables and code, ~1,750 on opensource.guide); it only sizes the parts.
 HTML_CHARS_PER_PAGE = 1900
-#: The template declares that it can render parts of the book (see themes/default/pdf/book.html).
+#: The template declares that it can render parts of the book (see themes/base/pdf/book.html).
 PARTS_MARKER = "packager: parts"
 
 
@@ -107,7 +106,7 @@ def parts_unsupported(theme: Theme) -> str | None:
     template = theme.read_text("pdf/book.html")
     if PARTS_MARKER not in template:
         return "the theme's pdf/book.html does not render parts (it lacks the 'packager: parts' comment)"
-    css = stylesheet(theme, "pdf/print.css")
+    css = print_css(theme)
     for pattern, what in _UNSUPPORTED_CSS:
         if pattern.search(css):
             return f"the theme's print.css uses {what}"

@@ -13,6 +13,7 @@ import signal
 from pathlib import Path
 from urllib.parse import unquote
 
+from packager.render import fonts
 from packager.render.pdf.maths import svg_response, tag_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, PROBE_PAGES, Bookmark, FooterProbe, PartJob, PartResult
 from packager.render.pdf.portable import portable
@@ -54,6 +55,8 @@ def url_fetcher(assets: dict[str, tuple[str, str]]):
 
 def render_part(job: PartJob) -> PartResult:
     """Lay out and write one part; keep what the merge needs to know about it."""
+    if job.fonts:
+        fonts.use(job.fonts)
     import weasyprint
 
     remember_page_references()
@@ -122,8 +125,10 @@ def _table_ids_prefixer(tag: str):
     return finisher
 
 
-def probe_footer(css: str, identifier: bytes) -> FooterProbe:
+def probe_footer(css: str, identifier: bytes, conf: str = "") -> FooterProbe:
     """Lay out PROBE_PAGES identical article pages and find the margin box that holds the page number."""
+    if conf:
+        fonts.use(conf)
     import weasyprint
     from weasyprint.formatting_structure import boxes
 

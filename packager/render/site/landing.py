@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 
 from packager import __version__
@@ -15,6 +14,7 @@ from packager.filefacts import media_type, sha256
 from packager.formats import FORMATS
 from packager.render import cover
 from packager.render.context import Output, RenderContext
+from packager.render.styles import layered
 
 #: How the page offers each file it lists: the books, and the ZIP of everything.
 OFFERS = {
@@ -99,7 +99,7 @@ def render(ctx: RenderContext, files: list[Output]) -> list[Output]:
     downloads = [_download(ctx, f) for f in files]
     assets = ctx.destination / "assets"
     assets.mkdir(exist_ok=True)
-    shutil.copyfile(ctx.theme.find("landing/landing.css"), assets / "landing.css")
+    (assets / "landing.css").write_text(layered(ctx.theme, "landing/landing.css"), encoding="utf-8")
     outputs = [Output("index.html", "landing"), Output("assets/landing.css", "asset")]
     cover_href = og_href = None
     cover_size = (0, 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 
 from packager import __version__
@@ -13,6 +12,7 @@ from packager.formats import FORMATS
 from packager.render.context import Output, SiteContext
 from packager.render.site import addresses
 from packager.render.site.landing import human_size
+from packager.render.styles import layered
 
 #: What the page calls each file a book offers, in the order it lists them.
 FILE_NAMES = {**{f.suffix: f.label for f in FORMATS}, ".zip": "ZIP"}
@@ -48,8 +48,8 @@ def render(ctx: SiteContext, outputs: list[Output]) -> list[Output]:
     library = ctx.library
     assets = ctx.destination / "assets"
     assets.mkdir(exist_ok=True)
-    shutil.copyfile(ctx.theme.find("landing/landing.css"), assets / "landing.css")
-    shutil.copyfile(ctx.theme.find("library/library.css"), assets / "library.css")
+    (assets / "landing.css").write_text(layered(ctx.theme, "landing/landing.css"), encoding="utf-8")
+    (assets / "library.css").write_text(layered(ctx.theme, "library/library.css"), encoding="utf-8")
     cards = [_card(ctx, book, outputs) for book in library.books]
     html = ctx.theme.render(
         "library/index.html",

@@ -17,6 +17,7 @@ from packager.book.roles import role_name
 from packager.render.context import Output, SiteContext
 from packager.render.site import addresses
 from packager.render.site.web import html, pages
+from packager.render.styles import layered
 
 STYLESHEET = f"{addresses.WEB}assets/web.css"
 
@@ -34,7 +35,7 @@ def render(ctx: SiteContext, files: frozenset[str] | None = None, share: tuple[i
     outputs = []
     if share[0] == 0:
         (ctx.destination / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ctx.theme.find("web/web.css"), ctx.destination / STYLESHEET)
+        (ctx.destination / STYLESHEET).write_text(layered(ctx.theme, "web/web.css"), encoding="utf-8")
         outputs = [Output(STYLESHEET, "asset"), *_copy_assets(ctx, articles)]
     targets = _targets(articles)
     assets = frozenset(a.href for a in library.assets)

@@ -1,0 +1,219 @@
+"""The fonts a book is set in: the theme's and packager's fallbacks, never whatever the machine has.
+
+WeasyPrint finds fonts through fontconfig. ``setup(theme)`` writes a fontconfig file that knows only
+the theme's fonts, the base theme's fallbacks (code, scripts, emoji) and, when Debian's
+``fonts-noto-cjk`` is installed, its Chinese and Japanese fonts; a process that lays out a PDF points
+``FONTCONFIG_FILE`` at it first (``use``). The same PDF then comes out on any machine, whatever its
+fonts or its fontconfig. The EPUB embeds the same files, subset to the characters the book uses
+(``subset``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from packager.project.themes import Theme, themes_root
+from packager.render.context import cache_folder
+
+#: Debian's fonts-noto-cjk: too large to ship, used when installed (the build warns when it is needed and not).
+CJK_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+MONO_FAMILY = "Noto Sans Mono"
+#: Kept in every EPUB subset: printable ASCII and the punctuation a reader's own pages (notes, menus) may add.
+ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(
+    map(ord, "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb")
+)
+
+
+@dataclass(frozen=True)
+class FontSetup:
+    """A fontconfig file for one theme, and a digest of the font files it makes visible."""
+
+    conf: str
+    digest: str  # what decides the glyphs: part caches and shards key on it, never on the conf's path
+    families: tuple[str, ...]  # the theme's text families, first one first
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file as CSS sees it."""
+
+    path: Path
+    family: str
+    weight: int
+    italic: bool
+
+
+def files(theme: Theme) -> list[Path]:
+    """The font files a book in this theme may use: the theme's own, then the fallbacks, then Debian's CJK."""
+    found: list[Path] = []
+    for font in (*theme.fonts(), *theme.fallback_fonts()):
+        found += [f for f in font.files if f not in found]
+    found += [Path(p) for p in CJK_FILES if Path(p).is_file()]
+    return found
+
+
+def setup(theme: Theme) -> FontSetup:
+    """Write (once) the fontconfig file that shows only this theme's fonts, and return where it is."""
+    chosen = files(theme)
+    digest = hashlib.sha256("\0".join(_fingerprint(p) for p in chosen).encode()).hexdigest()
+    families = tuple(dict.fromkeys(face(f).family for font in theme.fonts() for f in font.files))
+    base = cache_folder() or Path(tempfile.gettempdir()) / f"packager-{os.getuid()}"
+    folder = base / "fonts" / digest[:24]
+    conf = folder / "fonts.conf"
+    if not conf.is_file():
+        linked = folder / "files"
+        linked.mkdir(parents=True, exist_ok=True)
+        for index, path in enumerate(chosen):
+            link = linked / f"{index:02d}-{path.name}"
+            if not link.exists():
+                link.symlink_to(path.resolve())
+        text = _conf(linked, folder / "cache", families)
+        temporary = conf.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(conf)
+    return FontSetup(str(conf), digest, families)
+
+
+def use(conf: str) -> None:
+    """Make fontconfig, from now on in this process, see only the fonts conf names."""
+    os.environ["FONTCONFIG_FILE"] = conf
+
+
+def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...]) -> str:
+    """A fontconfig file with one font folder and no system configuration; generic names map to the theme."""
+    text = families[0] if families else "Noto Sans"
+    aliases = "".join(
+        f'  <alias binding="same"><family>{generic}</family><prefer><family>{escape(name)}</family></prefer></alias>\n'
+        for generic, name in (("serif", text), ("sans-serif", text), ("system-ui", text), ("monospace", MONO_FAMILY))
+    )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(cache_dir))}</cachedir>\n{aliases}</fontconfig>\n"
+    )
+
+
+def _fingerprint(path: Path) -> str:
+    """A font file by its name inside the themes (or its system path) and its size: the same on every runner."""
+    resolved = path.resolve()
+    root = themes_root().resolve()
+    name = str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(path)
+    return f"{name} {resolved.stat().st_size}"
+
+
+@cache
+def face(path: Path) -> Face:
+    """The family, weight and style a font file declares (its name and OS/2 tables)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        names = font["name"]
+        family = str(names.getDebugName(16) or names.getDebugName(1))
+        os2 = font["OS/2"]
+        return Face(path, family, int(os2.usWeightClass), bool(os2.fsSelection & 1))
+
+
+@cache
+def coverage(path: Path) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+def subset(path: Path, text: set[int]) -> bytes | None:
+    """The font file cut down to the glyphs text needs (with its layout features), or None when it needs none."""
+    wanted = text & coverage(path)
+    if not wanted:
+        return None
+    return _subset(path, frozenset(wanted))
+
+
+@cache
+def _subset(path: Path, wanted: frozenset[int]) -> bytes:
+    import io
+
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    options = ft_subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    font = TTFont(path, recalcTimestamp=False, fontNumber=0)
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(wanted))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    """A subset font file for the EPUB."""
+
+    href: str  # inside the EPUB, beside style/
+    media_type: str
+    content: bytes
+
+
+def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
+    """The @font-face rules and subset files that set text in the theme's fonts, fallbacks where needed."""
+    rules, embedded, text_families, fallback_families = [], [], [], []
+    own = [f for font in theme.fonts() for f in font.files]
+    uncovered = set(text) - {c for path in own for c in coverage(path)}
+    chosen = [(path, True) for path in own]
+    for group in needed_fallbacks(theme, uncovered):
+        chosen += [(path, False) for path in group]
+    for path, is_own in chosen:
+        data = subset(path, text)
+        if data is None:
+            continue
+        described = face(path)
+        kind = "otf" if data[:4] == b"OTTO" else "ttf"
+        href = f"fonts/{_slug(described.family)}-{described.weight}{'i' if described.italic else ''}.{kind}"
+        embedded.append(EmbeddedFont(href, f"font/{kind}", data))
+        rules.append(
+            f'@font-face {{ font-family: "{described.family}"; font-weight: {described.weight}; '
+            f'font-style: {"italic" if described.italic else "normal"}; src: url("../{href}"); }}'
+        )
+        families = text_families if is_own else fallback_families
+        if described.family not in families and described.family != MONO_FAMILY:
+            families.append(described.family)
+    if not embedded:
+        return "", []
+    text_stack = ", ".join(f'"{f}"' for f in (*text_families, *fallback_families))
+    mono_stack = ", ".join(f'"{f}"' for f in (MONO_FAMILY, *fallback_families))
+    rules.append(f"html, h1, h2, h3, h4, h5, h6 {{ font-family: {text_stack}, sans-serif; }}")
+    rules.append(f"code, kbd, samp, pre {{ font-family: {mono_stack}, monospace; }}")
+    return "\n".join(rules) + "\n", embedded
+
+
+def needed_fallbacks(theme: Theme, uncovered: set[int]) -> list[tuple[Path, ...]]:
+    """The fallback families (their files) that draw some of the code points the theme's fonts lack, in order."""
+    groups = [font.files for font in theme.fallback_fonts()]
+    groups += [(Path(p),) for p in CJK_FILES if Path(p).is_file()]
+    needed, left = [], set(uncovered)
+    for group in groups:
+        covers = left & coverage(group[0]) if group else set()
+        if covers:
+            needed.append(group)
+            left -= covers
+    return needed
+
+
+def _slug(family: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in family).strip("-")
