@@ -551,7 +551,7 @@ def _to_url(url_or_file: PathLike) -> str:
 
 
 def axe(
-    url_or_file: PathLike, width: int, *, height: int = 800, timeout: float = TIMEOUT
+    url_or_file: PathLike, width: int, *, height: int = 800, timeout: float = TIMEOUT, tags: Sequence[str] = ()
 ) -> tuple[list[dict], list[str]]:
     """Load a page in Chromium at the given viewport width and run axe-core on it.
 
@@ -583,7 +583,7 @@ def axe(
                 page.evaluate(axe_js)  # works under a strict CSP, unlike add_script_tag
                 result = page.evaluate(
                     "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                    AXE_TAGS,
+                    [*AXE_TAGS, *tags],
                 )
             finally:
                 browser.close()

@@ -112,22 +112,22 @@ def _fingerprint(path: Path) -> str:
 @cache
 def face(path: Path) -> Face:
     """The family, weight and style a font file declares (its name and OS/2 tables)."""
-    from fontTools.ttLib import TTFont
+    import uharfbuzz
 
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        names = font["name"]
-        family = str(names.getDebugName(16) or names.getDebugName(1))
-        os2 = font["OS/2"]
-        return Face(path, family, int(os2.usWeightClass), bool(os2.fsSelection & 1))
+    hb_face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)))
+    names = uharfbuzz.OTNameIdPredefined
+    family = hb_face.get_name(names.TYPOGRAPHIC_FAMILY) or hb_face.get_name(names.FONT_FAMILY) or path.stem
+    font = uharfbuzz.Font(hb_face)
+    weight = int(font.get_style_value(uharfbuzz.StyleTag.WEIGHT))
+    return Face(path, family, weight, font.get_style_value(uharfbuzz.StyleTag.ITALIC) > 0)
 
 
 @cache
 def coverage(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for."""
-    from fontTools.ttLib import TTFont
+    import uharfbuzz
 
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap() or ())
+    return frozenset(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))).unicodes)
 
 
 def subset(path: Path, text: set[int]) -> bytes | None:
@@ -140,25 +140,14 @@ def subset(path: Path, text: set[int]) -> bytes | None:
 
 @cache
 def _subset(path: Path, wanted: frozenset[int]) -> bytes:
-    import io
+    """HarfBuzz's subsetter: milliseconds a font, where fontTools takes seconds for Noto Sans."""
+    import uharfbuzz
 
-    from fontTools import subset as ft_subset
-    from fontTools.ttLib import TTFont
-
-    options = ft_subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.hinting = False
-    options.desubroutinize = True
-    font = TTFont(path, recalcTimestamp=False, fontNumber=0)
-    subsetter = ft_subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(wanted))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)))
+    given = uharfbuzz.SubsetInput()
+    given.unicode_set.update(sorted(wanted))
+    given.flags = uharfbuzz.SubsetFlags.NO_HINTING
+    return bytes(uharfbuzz.subset(face, given).blob.data)
 
 
 @dataclass(frozen=True)
