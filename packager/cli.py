@@ -398,6 +398,20 @@ def serve(source, output, port, formats, verbose, no_color) -> None:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+@click.option("--title", help="The book's title (default: the folder's name).")
+@click.option(
+    "--author", help="The author named in packager.toml and the articles (default: a placeholder to replace)."
+)
+def init(folder, title, author) -> None:
+    """Write a new project into FOLDER (new or empty; default: here) that builds at once."""
+    from packager import starter
+
+    written = starter.write(folder, title=title, author=author)
+    click.echo(f"wrote {len(written)} files into {folder}; build them with: packager build {folder} --strict", err=True)
+
+
+@main.command()
 @click.argument("source", type=click.Path(path_type=Path), default=".")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
 def clean(source, output) -> None:
