@@ -398,6 +398,41 @@ def serve(source, output, port, formats, verbose, no_color) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the themes as JSON on stdout.")
+def themes(as_json) -> None:
+    """List the built-in themes ([output] theme), each with its fonts and their licences."""
+    from packager.project import themes as theme_module
+
+    found = [theme_module.describe(name) for name in theme_module.available()]
+    if as_json:
+        _emit_json({"themes": found})
+        return
+    for theme in found:
+        click.echo(theme["name"] + (f": {theme['description']}" if theme["description"] else ""))
+        for font in theme["fonts"]:
+            parts = [
+                f"licence {font['license'] or 'not given'}",
+                font["author"] and f"by {font['author']}",
+                font["source"],
+            ]
+            click.echo(f"  font: {font['name']}; " + "; ".join(p for p in parts if p))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+@click.option("--title", help="The book's title (default: the folder's name).")
+@click.option(
+    "--author", help="The author named in packager.toml and the articles (default: a placeholder to replace)."
+)
+def init(folder, title, author) -> None:
+    """Write a new project into FOLDER (new or empty; default: here) that builds at once."""
+    from packager import starter
+
+    written = starter.write(folder, title=title, author=author)
+    click.echo(f"wrote {len(written)} files into {folder}; build them with: packager build {folder} --strict", err=True)
+
+
+@main.command()
 @click.argument("source", type=click.Path(path_type=Path), default=".")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: SOURCE/dist).")
 def clean(source, output) -> None:

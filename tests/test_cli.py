@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -149,3 +150,32 @@ def test_unknown_format_is_a_usage_error():
     result = packager("build", str(EXAMPLE), "--format", "mobi")
     assert result.returncode == ExitCode.USAGE_ERROR
     assert "mobi" in result.stderr and "epub" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_themes_lists_each_theme_with_its_fonts_and_licences():
+    import tomllib
+
+    from packager.project.themes import available, themes_root
+
+    text = packager("themes")
+    data = packager("themes", "--json")
+    assert text.returncode == data.returncode == 0, text.stderr + data.stderr
+    listed = json.loads(data.stdout)["themes"]
+    assert [t["name"] for t in listed] == available() and "default" in available()
+    for theme in listed:
+        toml = tomllib.loads((themes_root() / theme["name"] / "theme.toml").read_text(encoding="utf-8"))
+        assert theme["description"] == toml["description"]
+        assert [(f["name"], f["license"]) for f in theme["fonts"]] == [(f["name"], f["license"]) for f in toml["fonts"]]
+        assert f"{theme['name']}: {theme['description']}" in text.stdout.splitlines()
+        for font in theme["fonts"]:
+            assert f"  font: {font['name']}; licence {font['license']}" in text.stdout
+
+
+def test_an_unknown_theme_is_one_line_naming_the_key_and_the_themes(tmp_path):
+    from packager.project.themes import available
+
+    (tmp_path / "a.md").write_text("# A\n\ntext\n")
+    (tmp_path / "packager.toml").write_text('[output]\ntheme = "no-such-theme"\n')
+    result = packager("build", str(tmp_path), "-o", str(tmp_path / "dist"))
+    assert result.returncode == ExitCode.CONTENT_ERROR
+    assert_one_line_error(result, "output.theme", "no-such-theme", *available())

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import book_file
+import pikepdf
+
+from conftest import TESTS, book_file, build_into
 from expect import article_titles, back_matter, sections
 from expect import squash as _squash
-from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, qpdf_check
+from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, pdfua, pdfua_unexpected_skips, qpdf_check
 
 
 def _expected_titles(build) -> list[str]:
@@ -35,6 +37,14 @@ def test_every_font_is_embedded(any_build):
 def test_qpdf_finds_no_structural_problem(any_build):
     code, output = qpdf_check(book_file(any_build, ".pdf"))
     assert code == 0, output
+
+
+def test_pdfua_finds_no_error_and_no_warning(any_build):
+    """pdfua (PDF/UA-1's machine-checkable subset): 0 errors, 0 warnings, every rule run but its known skips."""
+    report = pdfua(book_file(any_build, ".pdf"))
+    findings = [(f.get("rule_id"), f.get("severity"), f.get("message")) for f in report["findings"]]
+    assert report["summary"]["errors"] == report["summary"]["warnings"] == 0, findings
+    assert pdfua_unexpected_skips(report) == []
 
 
 def test_outline_has_one_top_entry_per_article(any_build):
@@ -110,3 +120,17 @@ def test_internal_and_external_links_are_clickable(example_build):
                 external += 1
     assert internal >= 15, f"only {internal} internal links"
     assert external >= 5, f"only {external} external links"
+
+
+def test_header_cells_carry_the_scope_of_their_html(tmp_path):
+    """Each /TH gets /Scope: /Row where the HTML's header cell heads a row, /Column where it heads a column."""
+    result = build_into(TESTS / "cases" / "markdown" / "table-headers" / "input", tmp_path / "dist", formats=("pdf",))
+    scopes = Counter()
+    with pikepdf.open(book_file(result, ".pdf")) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH":
+                scopes[str(obj.A.get("/Scope"))] += 1
+    # Rows: Editor, Checker, Total. Columns: the other nine, "Reading" among them: its scope="rowgroup"
+    # is a column header to WeasyPrint, whose /Headers on the data cells the /Scope agrees with.
+    assert scopes == {"/Column": 9, "/Row": 3}
+    assert pdfua(book_file(result, ".pdf"))["summary"]["warnings"] == 0

@@ -132,7 +132,7 @@ EVERYDAY = {
     ),
     "an escaped pipe in table code": (
         "| a |\n|---|\n| `x \\| y` |\n",
-        "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td><code>x | y</code></td></tr></tbody></table>",
+        '<table><thead><tr><th scope="col">a</th></tr></thead><tbody><tr><td><code>x | y</code></td></tr></tbody></table>',
     ),
     "a #tag line is not a heading": ("#tag and text\n", "<p>#tag and text</p>"),
     "Markdown inside <details>": (

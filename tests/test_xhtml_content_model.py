@@ -191,7 +191,7 @@ REPAIRED = {
     "a second caption and head become a block and a body": (
         "<table><caption>a</caption><thead><tr><th>h</th></tr></thead><caption>b</caption>"
         "<thead><tr><td>x</td></tr></thead></table>",
-        "<div>b</div><table><caption>a</caption><thead><tr><th>h</th></tr></thead>"
+        '<div>b</div><table><caption>a</caption><thead><tr><th scope="col">h</th></tr></thead>'
         "<tbody><tr><td>x</td></tr></tbody></table>",
     ),
     "column groups come before the rows, the foot after them": (
@@ -237,7 +237,7 @@ REPAIRED = {
     ),
     "a heading deep in a header cell goes": (
         "<table><tr><th><div><h3>x</h3></div></th></tr></table>",
-        "<table><tbody><tr><th><div> x</div></th></tr></tbody></table>",
+        '<table><tbody><tr><th scope="col"><div> x</div></th></tr></tbody></table>',
     ),
 }
 

@@ -71,6 +71,22 @@ def repair(root) -> None:
         _CONTAINERS[el.tag](el)
     _fix_nesting(root, phrasing=False, excluded=frozenset())
     _drop_empty(root)
+    scope_header_cells(root)
+
+
+def scope_header_cells(root) -> None:
+    """Give every header cell the ``scope`` a screen reader needs; an author's own scope stays.
+
+    A cell in ``thead``, or in a row of header cells only, heads its column; a header cell in a row
+    that holds data cells heads that row.
+    """
+    for row in root.iter("tr"):
+        cells = [c for c in row if isinstance(c.tag, str)]
+        in_head = row.getparent() is not None and row.getparent().tag == "thead"
+        scope = "col" if in_head or all(c.tag == "th" for c in cells) else "row"
+        for cell in cells:
+            if cell.tag == "th" and not cell.get("scope"):
+                cell.set("scope", scope)
 
 
 # --------------------------------------------------------------------------- editing the tree

@@ -55,6 +55,22 @@ class ThemeFont:
     files: tuple[Path, ...]
 
 
+FONT_KEYS = ("name", "license", "author", "source")
+
+
+def describe(name: str) -> dict:
+    """A built-in theme as ``packager themes`` shows it: its name, theme.toml's description and fonts."""
+    import tomllib
+
+    data = tomllib.loads((themes_root() / name / "theme.toml").read_text(encoding="utf-8"))
+    fonts = [f for f in data.get("fonts", []) if isinstance(f, dict)]
+    return {
+        "name": name,
+        "description": str(data.get("description") or ""),
+        "fonts": [{key: (str(f[key]) if f.get(key) is not None else None) for key in FONT_KEYS} for f in fonts],
+    }
+
+
 @dataclass(frozen=True)
 class Theme:
     """The folders a theme's files are looked up in, most specific first."""

@@ -101,7 +101,7 @@ def _render_whole(ctx: RenderContext, identifier: bytes, target) -> int:
     html = weasyprint.HTML(string=book_html(ctx), url_fetcher=worker.url_fetcher(asset_files(ctx.book)))
     options = worker.options(identifier)
     document = html.render(**options)
-    document.write_pdf(target, **options)
+    document.write_pdf(target, finisher=worker.finisher(None), **options)
     return len(document.pages)
 
 

@@ -46,7 +46,7 @@ def _environment() -> bytes:
     from importlib.metadata import PackageNotFoundError, version
 
     from packager.render.pdf import parts as part_data
-    from packager.render.pdf import portable, worker
+    from packager.render.pdf import portable, table_scope, worker
 
     parts = [f"packager {__version__}", sys.version, sys.platform]
     for name in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
@@ -57,6 +57,7 @@ def _environment() -> bytes:
     for module in (
         worker,
         portable,
+        table_scope,
         part_data,
     ):  # a change to how parts are written must not meet parts written before it
         try:

@@ -17,6 +17,7 @@ from packager.render import fonts
 from packager.render.pdf.maths import svg_response, tag_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, PROBE_PAGES, Bookmark, FooterProbe, PartJob, PartResult
 from packager.render.pdf.portable import portable
+from packager.render.pdf.table_scope import add_scopes
 
 PX_TO_PT = 0.75  # WeasyPrint lays pages out in CSS px (96/in); PDF user space is in points (72/in)
 
@@ -71,8 +72,7 @@ def render_part(job: PartJob) -> PartResult:
             anchors.setdefault(name, number)
         for level, label, (x, y), state in page.bookmarks:
             bookmarks.append(Bookmark(level, label, number, x * PX_TO_PT, (page.height - y) * PX_TO_PT, state))
-    finisher = _table_ids_prefixer(job.tag) if job.tag else None
-    pdf = document.write_pdf(finisher=finisher, uncompressed_pdf=True, **opts)  # portable() compresses it
+    pdf = document.write_pdf(finisher=finisher(job.tag), uncompressed_pdf=True, **opts)  # portable() compresses it
     pages = len(document.pages)
     del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
     gc.collect()  # it holds reference cycles, which the relaxed collector (workers.relax_gc) would keep for long
@@ -105,11 +105,23 @@ def remember_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+def finisher(tag: str | None):
+    """What is done to a part's objects before they are written: header cells' scopes, then their ids."""
+    prefix = _table_ids_prefixer(tag) if tag else None
+
+    def finish(document, pdf) -> None:
+        add_scopes(pdf.objects)
+        if prefix is not None:
+            prefix(pdf)
+
+    return finish
+
+
 def _table_ids_prefixer(tag: str):
     """Make the ids WeasyPrint gives table headers (object number, row, column) unique across parts."""
     import pydyf
 
-    def finisher(document, pdf) -> None:
+    def prefix(pdf) -> None:
         for obj in pdf.objects:
             if not isinstance(obj, pydyf.Dictionary) or obj.get("Type") != "/StructElem":
                 continue
@@ -122,7 +134,7 @@ def _table_ids_prefixer(tag: str):
                     for h in attributes["Headers"]
                 )
 
-    return finisher
+    return prefix
 
 
 def probe_footer(css: str, identifier: bytes, conf: str = "") -> FooterProbe:
