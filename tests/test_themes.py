@@ -16,8 +16,18 @@ from fontTools.ttLib import TTFont
 from packager.project import themes
 from packager.render import fonts
 
-from conftest import EXAMPLE, build_into
-from validators import ace_serious, axe, epubcheck_problems, pdffonts, pdfinfo, serve_dir, vnu
+from conftest import EXAMPLE, build_into, corpus
+from validators import (
+    ace_serious,
+    axe,
+    epubcheck_problems,
+    pdffonts,
+    pdfinfo,
+    pdfua,
+    pdfua_unexpected_skips,
+    serve_dir,
+    vnu,
+)
 
 THEMES = themes.available()
 
@@ -45,6 +55,21 @@ def theme_builds(tmp_path_factory):
         folder = tmp_path_factory.mktemp(f"theme-{theme}")
         built[theme] = build_into(themed_example(folder, theme), folder / "dist")
     return built
+
+
+@pytest.fixture(scope="session")
+def guide_theme_pdfs(tmp_path_factory):
+    """The opensource.guide corpus as a PDF in each theme but the default (conftest's guide_build has that one)."""
+    pdfs = {}
+    for theme in THEMES:
+        if theme == themes.DEFAULT_THEME:
+            continue
+        folder = tmp_path_factory.mktemp(f"guide-{theme}")
+        source = folder / "guide"
+        shutil.copytree(corpus("opensource-guide"), source)
+        (source / "packager.toml").write_text(f'[output]\ntheme = "{theme}"\nweb = false\n', encoding="utf-8")
+        pdfs[theme] = book(build_into(source, folder / "dist", formats=("pdf",)), ".pdf")
+    return pdfs
 
 
 def book(result, suffix: str) -> Path:
@@ -103,6 +128,24 @@ def z_open(epub: Path, name: str):
 
 def _slug(family: str) -> str:
     return family.replace(" ", "-")
+
+
+def _pdfua_clean(pdf: Path) -> None:
+    report = pdfua(pdf)
+    findings = [(f.get("rule_id"), f.get("severity"), f.get("message")) for f in report["findings"]]
+    assert report["summary"]["errors"] == report["summary"]["warnings"] == 0, findings
+    assert pdfua_unexpected_skips(report) == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_pdfua_passes_every_themes_pdf_of_the_example(theme_builds, theme):
+    _pdfua_clean(book(theme_builds[theme], ".pdf"))
+
+
+@pytest.mark.parametrize("theme", [t for t in THEMES if t != themes.DEFAULT_THEME])
+def test_pdfua_passes_every_themes_pdf_of_the_guide(guide_theme_pdfs, theme):
+    """The default theme's guide is checked by test_pdf_quality (any_build)."""
+    _pdfua_clean(guide_theme_pdfs[theme])
 
 
 def test_large_print_sets_nothing_under_14pt(theme_builds):
