@@ -13,7 +13,7 @@ import logging
 from packager.book.model import names
 from packager.project.config import Config
 from packager.project.themes import Theme
-from packager.render import registry
+from packager.render import fonts, registry
 
 log = logging.getLogger("packager")
 
@@ -24,6 +24,8 @@ TEMPLATE_FOLDERS = ("fragments/", "landing/", "web/", "library/")
 def renderers(theme: Theme, config: Config, formats: tuple[str, ...]) -> None:
     """Import the renderers, compile their templates and draw the cover; failures are left for them to report."""
     try:
+        # Before WeasyPrint is first imported: its import asks fontconfig for fonts, and should see the theme's.
+        fonts.use(fonts.setup(theme).conf)
         from PIL import Image, ImageDraw, ImageFont  # noqa: F401 - the cover and the sharing image need them
 
         from packager.render import cover, site  # noqa: F401 - every build writes the site
