@@ -240,3 +240,35 @@ def test_a_sharded_build_gives_the_one_builds_page_list(tmp_path):
     assert tree(dist) == tree(whole / "dist")
     with zipfile.ZipFile(next(dist.glob("*.epub"))) as archive:
         assert 'epub:type="page-list"' in archive.read("EPUB/nav.xhtml").decode("utf-8")
+
+
+def test_the_walk_finds_each_pages_first_block():
+    """WeasyPrint's boxes, walked: a paragraph over pages, a table whose header repeats, an image, a blank page."""
+    import weasyprint
+
+    from packager.render.pdf import page_starts as numbered
+    from packager.render.pdf.worker import page_starts
+
+    cells = "".join(f'<tr><td data-page-block="{2 + i}">row {i}</td></tr>' for i in range(60))
+    html = f"""<html lang="en"><head><title>t</title><style>@page {{ size: A7; margin: 10mm }}
+    .left {{ break-before: left }} img {{ display: block; width: 40mm; height: 80mm }}</style></head><body>
+    <p>front matter</p>
+    <section class="article" id="one" style="break-before: page"><h1>One</h1>
+    <p data-page-block="0">{"word " * 120}</p>
+    <table><thead><tr><th data-page-block="1">Head</th></tr></thead><tbody>{cells}</tbody></table></section>
+    <section class="article left" id="two"><h1>Two</h1>
+    <figure data-page-block="0" style="break-before: page"><img alt=""
+    src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/%3E"></figure></section></body></html>"""
+    found = page_starts(weasyprint.HTML(string=html).render())
+    assert found[0] is None  # the front matter
+    assert found[1] == ("one", -1)  # the title
+    paragraph = [i for i, f in enumerate(found) if f == ("one", 0)]
+    assert len(paragraph) >= 2 and paragraph == list(range(2, 2 + len(paragraph)))  # each page it runs over
+    table = [f for f in found if f and f[0] == "one" and f[1] >= 1]
+    assert table and all(f[1] >= 2 for f in table[1:])  # a page the table runs on to begins at a body row
+    assert found[-1] == ("two", 0)  # the image's figure
+    blank = found.index(None, 1)  # break-before: left leaves a blank page before "two"
+    assert found[blank + 1] == ("two", -1)
+    starts = numbered(list(found))
+    assert [s.folio for s in starts] == list(range(2, len(found) + 1))  # page 1, the front matter, left out
+    assert (starts[blank - 1].article, starts[blank - 1].block) == ("two", -1)  # the blank page: where "two" begins

@@ -23,7 +23,8 @@ SUMMARY = " Page-break markers and a page list give the page numbers of the PDF 
 
 
 def marker_id(folio: int) -> str:
-    return f"pagebreak-{folio}"
+    """A marker's id: "page_42". Every other id in the book begins with a slug and a hyphen: none can be this."""
+    return f"page_{folio}"
 
 
 def by_article(page_list: PageList | None) -> dict[str, list[tuple[int, int]]]:
