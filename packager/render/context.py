@@ -52,6 +52,7 @@ class PageStart:
     folio: int  # the page number the edition prints (its physical page, counting from 1)
     article: str
     block: int
+    offset: int = 0  # how far into the block the page begins: characters of its text before (page_blocks.counted)
 
 
 #: A page that begins with an article's title (every article starts a page).

@@ -130,7 +130,7 @@ def render(ctx: RenderContext) -> list[Output]:
                     _file(article), f"page {folio} of the PDF: its block is not in the EPUB; marked at the title"
                 )
         xhtml = epub_page_list.mark_title(xhtml, article.anchor, [folio for folio, _ in at_title])
-        pages += [(folio, _file(article)) for folio, _ in starts.get(article.anchor, [])]
+        pages += [(start[0], _file(article)) for start in starts.get(article.anchor, [])]
         doc = _document(epub, f"a-{article.slug}", _file(article), article.title, xhtml)
         if f'<math xmlns="{MATHML_NS}"' in content:  # an element: text that names the namespace is escaped
             doc.properties.append("mathml")
@@ -251,7 +251,7 @@ def _toc(epub, chapters):
     return entries(root)
 
 
-def _epub_fragment(article: Article, owners: dict[str, Article], starts: list[tuple[int, int]]):
+def _epub_fragment(article: Article, owners: dict[str, Article], starts: list[tuple[int, int, int]]):
     """Point #id links at the file that holds the id, mark notes with epub:type, and mark where pages begin.
 
     Gives the XHTML and the page starts left for the title to mark (``epub_page_list.mark_blocks``).

@@ -27,11 +27,11 @@ def marker_id(folio: int) -> str:
     return f"page_{folio}"
 
 
-def by_article(page_list: PageList | None) -> dict[str, list[tuple[int, int]]]:
-    """Each article's page starts: (folio, block), in page order."""
-    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+def by_article(page_list: PageList | None) -> dict[str, list[tuple[int, int, int]]]:
+    """Each article's page starts: (folio, block, offset), in page order."""
+    found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for start in page_list.starts if page_list else ():
-        found[start.article].append((start.folio, start.block))
+        found[start.article].append((start.folio, start.block, start.offset))
     return found
 
 
@@ -47,24 +47,72 @@ def _marker(folio: int, tail: str | None = None):
     return span
 
 
-def mark_blocks(root, starts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Put a marker at the start of each page's block below root (the article's XHTML, before it is changed).
+def mark_blocks(root, starts: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Put a marker where each page begins below root (the article's XHTML, before it is changed).
 
-    Gives back the starts it could not place: the title's (the template holds the title), and any whose block
-    this tree does not have (which would be a bug: the caller puts those at the title too, and says so).
+    A page that begins inside a block is marked before the word it begins with; one that begins with the
+    block, at its start. Gives back (folio, block) of the starts it did not place: the title's (the template
+    holds the title), and any whose block this tree does not have (a bug: the caller marks those at the title
+    too, and says so).
     """
     found = list(page_blocks.blocks(root))
     left = []
-    for folio, block in sorted(starts, reverse=True):  # each goes in first: the earlier page ends up before
+    for folio, block, offset in sorted(starts, reverse=True):  # the later page first: the earlier ends up before
         if block == TITLE_BLOCK or not 0 <= block < len(found):
             left.append((folio, block))
             continue
         element = found[block]
-        if element.tag == f"{{{XHTML_NS}}}details":  # its first child must stay its summary
-            element = next(iter(element.iterfind(f"{{{XHTML_NS}}}summary")), element)
-        element.insert(0, _marker(folio, element.text))
-        element.text = None
+        if offset == 0 or not _mark_inside(element, offset, _marker(folio)):
+            if element.tag == f"{{{XHTML_NS}}}details":  # its first child must stay its summary
+                element = next(iter(element.iterfind(f"{{{XHTML_NS}}}summary")), element)
+            element.insert(0, _marker(folio, element.text))
+            element.text = None
     return sorted(left)
+
+
+def _own_text(block):
+    """The block's own text, in order, as (element, "text" or "tail"): what the PDF counts (starts.py)."""
+    blocks = page_blocks.BLOCKS
+
+    def walk(element, top: bool):
+        if not top:
+            name = page_blocks.local_name(element.tag)
+            noteref = name == "a" and "noteref" in (element.get("class") or "").split()
+            if name in blocks or name in ("math", "svg") or name is None or noteref:
+                return  # a block of its own, a formula (drawn in the PDF), a footnote call
+        yield element, "text"
+        for child in element:
+            yield from walk(child, False)
+            yield child, "tail"
+
+    yield from walk(block, True)
+
+
+def _mark_inside(block, offset: int, marker) -> bool:
+    """Put marker before the word in which the block's own text reaches offset characters; False if it does not."""
+    seen = 0
+    for element, side in list(_own_text(block)):
+        text = getattr(element, side) or ""
+        here = page_blocks.counted(text)
+        if seen + here <= offset:
+            seen += here
+            continue
+        at = 0
+        while True:  # the place of the (offset - seen + 1)-th counted character
+            if page_blocks.counted(text[at]) and seen == offset:
+                break
+            seen += page_blocks.counted(text[at])
+            at += 1
+        while at > 0 and not text[at - 1].isspace():
+            at -= 1  # back to the word's start: a marker never splits a word
+        marker.tail = text[at:]
+        setattr(element, side, text[:at])
+        if side == "text":
+            element.insert(0, marker)
+        else:
+            element.addnext(marker)
+        return True
+    return False
 
 
 def mark_title(xhtml: str, anchor: str, folios: list[int]) -> str:

@@ -48,7 +48,7 @@ BLOCKS = frozenset(
 ATTRIBUTE = "data-page-block"
 
 
-def _local(tag) -> str | None:
+def local_name(tag) -> str | None:
     """An element's HTML name: lxml's HTML parser gives "p", the XML parser "{xhtml}p"; others are not HTML."""
     if not isinstance(tag, str):
         return None  # a comment or a processing instruction
@@ -64,7 +64,7 @@ def blocks(root) -> Iterator:
     MathML and SVG are never entered: their elements are not HTML's, whichever parser read them.
     """
     for child in root:
-        name = _local(child.tag)
+        name = local_name(child.tag)
         if name is None or name in ("math", "svg"):
             continue
         if name in BLOCKS:
@@ -76,3 +76,8 @@ def number(root) -> None:
     """Write each block's number on it, for the PDF's layout to report."""
     for n, element in enumerate(blocks(root)):
         element.set(ATTRIBUTE, str(n))
+
+
+def counted(text: str) -> int:
+    """How many characters of text count for a page's place in its block: all but white space and soft hyphens."""
+    return sum(1 for c in text if not c.isspace() and c != "\u00ad")

@@ -124,7 +124,9 @@ def build(request: BuildRequest, index: int, total: int, diagnostics: Diagnostic
                         for made in registry.renderer(book_format.name).render(ctx):
                             files.append(_entry(root, book.folder + made.path, made.kind, made.pages))
                             if made.page_starts:  # for the EPUB's page list, which assemble makes
-                                files[-1]["page_starts"] = [[s.folio, s.article, s.block] for s in made.page_starts]
+                                files[-1]["page_starts"] = [
+                                    [s.folio, s.article, s.block, s.offset] for s in made.page_starts
+                                ]
                 expected = site.book_files(library, [f.suffix for f in chosen(formats)])
                 request.stage(f"writing {shard.web_pages} pages of the web edition")
                 share = (shard.index - 1, shard.total)

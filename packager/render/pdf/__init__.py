@@ -39,6 +39,7 @@ from packager.formats import PDF
 from packager.render.context import Output, PageStart, RenderContext, Unit
 from packager.render.pdf import cache, parallel, plan, pool, worker
 from packager.render.pdf.html import asset_files, book_html
+from packager.render.pdf.starts import page_starts
 
 log = logging.getLogger("packager")
 
@@ -78,7 +79,7 @@ def render(ctx: RenderContext) -> list[Output]:
                     return []
                 sources = cache.stores(ctx.part_sources)
                 pages, starts = parallel.render_in_parts(ctx, runs, identifier, target, parts, sources)
-                return [Output(name, PDF.name, pages=pages, page_starts=page_starts(starts))]
+                return [Output(name, PDF.name, pages=pages, page_starts=book_page_starts(starts))]
             except parallel.CannotSplit as error:
                 reason = str(error)
             finally:
@@ -88,11 +89,11 @@ def render(ctx: RenderContext) -> list[Output]:
     if ctx.units is not None and "" not in ctx.units:
         return []
     pages, starts = _render_whole(ctx, identifier, target)
-    return [Output(name, PDF.name, pages=pages, page_starts=page_starts(starts))]
+    return [Output(name, PDF.name, pages=pages, page_starts=book_page_starts(starts))]
 
 
-def page_starts(found: list) -> tuple[PageStart, ...]:
-    """The book's page starts from each page's (article, block) or None: numbered from 1, the front matter left out.
+def book_page_starts(found: list) -> tuple[PageStart, ...]:
+    """The book's page starts from each page's (article, block, offset) or None: from 1, the front matter left out.
 
     The pages before the first article (cover, title page, contents) are left out. A later page that begins
     in no block (a blank page) starts where the next page that does begins, or else where the one before did.
@@ -118,7 +119,7 @@ def _render_whole(ctx: RenderContext, identifier: bytes, target) -> tuple[int, t
     html = weasyprint.HTML(string=book_html(ctx), url_fetcher=worker.url_fetcher(asset_files(ctx.book)))
     options = worker.options(identifier)
     document = html.render(**options)
-    starts = worker.page_starts(document)
+    starts = page_starts(document)
     document.write_pdf(target, **options)
     return len(document.pages), starts
 

@@ -91,7 +91,7 @@ def render_in_parts(
     """Lay the runs of articles out as parts, in up to ctx.workers processes, and merge them into target.
 
     sources are the part stores of a sharded build's shards: every article part is taken from one of them.
-    Gives the page count and where each page begins (``worker.page_starts``, None for the front matter's).
+    Gives the page count and where each page begins (``starts.page_starts``, None for the front matter's).
     """
     book = ctx.book
     assets = asset_files(book)

@@ -62,8 +62,9 @@ class PartResult:
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page that holds it
     bookmarks: tuple[Bookmark, ...] = ()
     assets: tuple[str, ...] = ()  # the hrefs of the images it loaded
-    # Where each of its pages begins: (article anchor, block number) of its first line, None in the front matter.
-    starts: tuple[tuple[str, int] | None, ...] = ()
+    # Where each of its pages begins (starts.page_starts): (article anchor, block number, characters into the
+    # block) of its first line, None in the front matter.
+    starts: tuple[tuple[str, int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)

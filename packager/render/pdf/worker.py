@@ -13,11 +13,10 @@ import signal
 from pathlib import Path
 from urllib.parse import unquote
 
-from packager.render.context import TITLE_BLOCK
-from packager.render.page_blocks import ATTRIBUTE
 from packager.render.pdf.maths import svg_response, tag_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, PROBE_PAGES, Bookmark, FooterProbe, PartJob, PartResult
 from packager.render.pdf.portable import portable
+from packager.render.pdf.starts import page_starts
 
 PX_TO_PT = 0.75  # WeasyPrint lays pages out in CSS px (96/in); PDF user space is in points (72/in)
 
@@ -79,70 +78,6 @@ def render_part(job: PartJob) -> PartResult:
     return PartResult(
         portable(pdf, document_info=job.front), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used)), starts
     )
-
-
-def page_starts(document) -> tuple[tuple[str, int] | None, ...]:
-    """Where each laid-out page begins: (article anchor, block number) of its first line, None outside the articles.
-
-    A page with no line (an image alone, a blank page) gives the first block of an article it holds, if any.
-    The walk visits each page's boxes only until that first line: a few dozen boxes a page.
-    """
-    from weasyprint.formatting_structure import boxes
-
-    found: list[tuple[str, int] | None] = []
-    for page in document.pages:
-        start = None
-        for box in page._page_box.children:
-            if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-                continue
-            start = _first_line(box, boxes, None, TITLE_BLOCK)
-            if start is not None:
-                break
-        found.append(start)
-    return tuple(found)
-
-
-def _first_line(box, boxes, article: str | None, block: int):
-    """The (article, block) of the first line with something on it below box; None when there is none."""
-    element = box.element
-    if element is not None and not isinstance(box, boxes.InlineLevelBox) and "::" not in (box.element_tag or ""):
-        if element.tag == "section" and "article" in (element.get("class") or "").split() and element.get("id"):
-            article, block = element.get("id"), TITLE_BLOCK
-        elif element.get(ATTRIBUTE) is not None and article is not None:
-            block = int(element.get(ATTRIBUTE))
-    if isinstance(box, boxes.LineBox):
-        return (article, block) if article is not None and _shows_something(box, boxes) else None
-    if isinstance(box, boxes.ReplacedBox):
-        return (article, block) if article is not None else None
-    children = getattr(box, "children", ())
-    if isinstance(box, boxes.TableBox) and children and children[0].is_header and _continued(box):
-        children = children[1:]  # the header row repeated on a page the table runs on to: the page begins below it
-    for child in children:
-        start = _first_line(child, boxes, article, block)
-        if start is not None:
-            return start
-    return None
-
-
-def _continued(table) -> bool:
-    """Whether this piece of a table goes on from an earlier page: its first body row is not the table's."""
-    shown = next((g.children[0].element for g in table.children if not g.is_header and g.children), None)
-    first = None
-    for child in table.element:
-        if child.tag == "tr" or (child.tag == "tbody" and len(child)):
-            first = child if child.tag == "tr" else child[0]
-            break
-    return shown is not None and shown is not first
-
-
-def _shows_something(line, boxes) -> bool:
-    """A line with text or an image on it (not one that only holds a list marker or white space)."""
-    for box in line.descendants():
-        if isinstance(box, boxes.TextBox) and box.text.strip() and "::marker" not in (box.element_tag or ""):
-            return True
-        if isinstance(box, boxes.AtomicInlineLevelBox):
-            return True
-    return False
 
 
 def remember_page_references() -> None:
