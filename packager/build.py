@@ -17,14 +17,14 @@ from packager.book.model import Asset, Book, Library
 from packager.diagnostics import Diagnostics
 from packager.errors import StrictModeError
 from packager.filefacts import sha256
-from packager.formats import chosen
+from packager.formats import chosen, making_order
 from packager.output import folder, reuse
 from packager.output.assembly import Assembly, read_web
 from packager.project import Project
 from packager.project.git import GitFacts
 from packager.project.sources import DEFAULT_OUTPUT
 from packager.project.themes import Theme, themes_root
-from packager.render.context import Output, RenderContext
+from packager.render.context import Output, PageList, PageStart, RenderContext
 
 # The stages after the project (content, transforms, render) are imported where they run: a build whose
 # inputs have not changed returns before them, in a fraction of a second.
@@ -230,7 +230,7 @@ def _render_books(
         kept = reuse.reuse_books(output / book.folder, destination, before.get(book.folder), key)
         if kept is not None:
             request.stage(f"{book.title}: inputs unchanged, its books are reused")
-            made = [Output(f["path"], f["kind"], f.get("pages")) for f in kept]
+            made = [Output(f["path"], f["kind"], f.get("pages"), page_list=f.get("page_list", False)) for f in kept]
         else:
             made = _render(ctx, formats, request.stage, assembly)
         records.append(
@@ -241,6 +241,7 @@ def _render_books(
                 "reused": kept is not None,
                 "outputs": [
                     {"path": o.path, "kind": o.kind, "pages": o.pages, "sha256": sha256(destination / o.path)}
+                    | ({"page_list": True} if o.page_list else {})
                     for o in made
                 ],
             }
@@ -389,16 +390,20 @@ def _render(
     """The books, in the order of formats.FORMATS (assembly: taken from the shard that made each whole file)."""
     from packager.render import registry
 
-    books: list[Output] = []
-    for book_format in chosen(formats):
+    books: dict[str, list[Output]] = {}
+    for book_format in making_order(formats):  # a book that takes another's page list is made after it
         name = ctx.book.slug + book_format.suffix
+        given = books.get(book_format.pages_from or "", ())
+        starts = next((o for o in given if o.page_starts), None)
+        here = replace(ctx, page_list=PageList(starts.path, starts.page_starts)) if starts else ctx
         if assembly is not None and ctx.book.folder + name in assembly.files:
             made = assembly.take(ctx.book.folder + name, ctx.destination / name)
-            books.append(Output(name, made.kind, made.pages))
+            page_starts = tuple(PageStart(*s) for s in made.page_starts)
+            books[book_format.name] = [Output(name, made.kind, made.pages, page_starts)]
             continue
         stage(book_format.progress)
-        books += registry.renderer(book_format.name).render(ctx)
-    return books
+        books[book_format.name] = registry.renderer(book_format.name).render(here)
+    return [o for book_format in chosen(formats) for o in books[book_format.name]]
 
 
 def fail_if_strict(request: BuildRequest, diagnostics: Diagnostics) -> None:

@@ -15,6 +15,9 @@ class BookFormat:
     suffix: str
     media_type: str
     progress: str  # the stage line while it is made
+    # The format whose page list this one takes, when both are made (the EPUB's page list matches the PDF's
+    # pages): that one is made first, and a sharded build makes this one when it assembles.
+    pages_from: str | None = None
 
 
 EPUB = BookFormat(
@@ -24,6 +27,7 @@ EPUB = BookFormat(
     ".epub",
     "application/epub+zip",
     "writing the EPUB",
+    pages_from="pdf",
 )
 PDF = BookFormat("pdf", "PDF", "fixed pages, ready to print", ".pdf", "application/pdf", "laying out the PDF")
 
@@ -35,3 +39,14 @@ NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
 def chosen(names) -> tuple[BookFormat, ...]:
     """The formats called these names, in the order of FORMATS whatever the order asked."""
     return tuple(f for f in FORMATS if f.name in names)
+
+
+def waits(book_format: BookFormat, names) -> bool:
+    """Whether book_format, made with the formats called names, waits for the one it takes its page list from."""
+    return book_format.pages_from is not None and book_format.pages_from in names
+
+
+def making_order(names) -> tuple[BookFormat, ...]:
+    """The formats called names in the order they are made: each after the one it takes its page list from."""
+    formats = chosen(names)
+    return tuple(f for f in formats if not waits(f, names)) + tuple(f for f in formats if waits(f, names))

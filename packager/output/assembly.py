@@ -24,6 +24,7 @@ class Made:
     sha256: str
     kind: str
     pages: int | None = None
+    page_starts: tuple[tuple, ...] = ()  # a PDF's: (folio, article, block) of each page, for the EPUB's page list
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ class RenderContext:
     units: frozenset[str] | None = None
     part_store: Path | None = None
     part_sources: tuple[Path, ...] = ()
+    # The page list of a book made before this one (the PDF's page starts, for the EPUB's page-list nav).
+    page_list: PageList | None = None
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,40 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class PageStart:
+    """Where a page of a paginated edition begins: its folio, and the block its first line is in.
+
+    The block is named by its article's anchor and its number among the article's blocks
+    (``page_blocks.blocks``), or TITLE_BLOCK for the article's title and byline.
+    """
+
+    folio: int  # the page number the edition prints (its physical page, counting from 1)
+    article: str
+    block: int
+    offset: int = 0  # how far into the block the page begins: characters of its text before (page_blocks.counted)
+
+
+#: A page that begins with an article's title (every article starts a page).
+TITLE_BLOCK = -1
+
+
+@dataclass(frozen=True)
+class PageList:
+    """A paginated edition's page starts, and the file that holds the edition (the page breaks' source)."""
+
+    source: str  # the edition's file name, e.g. "handbook.pdf"
+    starts: tuple[PageStart, ...]
+
+
+@dataclass(frozen=True)
 class Output:
     """A file a renderer wrote, relative to the destination folder."""
 
     path: str
     kind: str  # a format's name ("epub", "pdf"), or "bundle", "landing", "credits", "asset", "publish"
     pages: int | None = None  # for PDFs
+    page_starts: tuple[PageStart, ...] = ()  # for PDFs: where each page after the front matter begins
+    page_list: bool = False  # for EPUBs: it has a page list matching the PDF's pages
 
 
 @dataclass(frozen=True)

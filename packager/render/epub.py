@@ -14,8 +14,8 @@ from packager.book.model import Article, Book
 from packager.content.maths import MATHML_NS
 from packager.formats import EPUB
 from packager.project.themes import Theme
-from packager.render import fonts
-from packager.render.context import Output, RenderContext, Unit
+from packager.render import epub_page_list, fonts
+from packager.render.context import TITLE_BLOCK, Output, RenderContext, Unit
 from packager.render.styles import stylesheet
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -68,7 +68,7 @@ def render(ctx: RenderContext) -> list[Output]:
     eb.set_language(book.language)
     for i, person in enumerate(book.authors):
         eb.add_author(person.name, uid=f"creator{i}", role="aut")
-    _add_metadata(eb, book)
+    _add_metadata(eb, book, ctx)
 
     css = epub.EpubItem(
         uid="style",
@@ -117,8 +117,10 @@ def render(ctx: RenderContext) -> list[Output]:
 
     owners = book.article_for_id()
     chapters = []
+    starts = epub_page_list.by_article(ctx.page_list)
+    pages: list[tuple[int, str]] = []  # (folio, file) of every page-break marker
     for article in book.articles:
-        content = _epub_fragment(article, owners)
+        content, at_title = _epub_fragment(article, owners, starts.get(article.anchor, []))
         xhtml = theme.render(
             "epub/article.xhtml",
             book=book,
@@ -127,6 +129,13 @@ def render(ctx: RenderContext) -> list[Output]:
             title=article.title,
             body_type="bodymatter",
         )
+        for folio, block in at_title:
+            if block != TITLE_BLOCK:  # a block this tree lacks: never expected, said when it happens
+                ctx.diagnostics.warn(
+                    _file(article), f"page {folio} of the PDF: its block is not in the EPUB; marked at the title"
+                )
+        xhtml = epub_page_list.mark_title(xhtml, article.anchor, [folio for folio, _ in at_title])
+        pages += [(start[0], _file(article)) for start in starts.get(article.anchor, [])]
         doc = _document(epub, f"a-{article.slug}", _file(article), article.title, _kept(written, xhtml))
         if f'<math xmlns="{MATHML_NS}"' in content:  # an element: text that names the namespace is escaped
             doc.properties.append("mathml")
@@ -168,8 +177,8 @@ def render(ctx: RenderContext) -> list[Output]:
     options = {"mtime": modified, "epub3_pages": False, "raise_exceptions": True, "compresslevel": 0}
     epub.write_epub(raw, eb, options)
     name = book.slug + EPUB.suffix
-    (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch, book.language))
-    return [Output(name, EPUB.name)]
+    (ctx.destination / name).write_bytes(_reproducible_zip(raw.getvalue(), ctx.epoch, book.language, pages))
+    return [Output(name, EPUB.name, page_list=bool(pages))]
 
 
 def _kept(written: list[str], xhtml: str) -> str:
@@ -198,7 +207,7 @@ def _document(epub, uid: str, file_name: str, title: str, xhtml: str):
     return doc
 
 
-def _add_metadata(eb, book: Book) -> None:
+def _add_metadata(eb, book: Book, ctx: RenderContext) -> None:
     if book.description:
         eb.add_metadata("DC", "description", book.description)
     if book.publisher:
@@ -217,10 +226,17 @@ def _add_metadata(eb, book: Book) -> None:
     for word in book.keywords:
         eb.add_metadata("DC", "subject", word)
     eb.add_metadata("DC", "date", book.modified)
+    paged = ctx.page_list is not None and bool(ctx.page_list.starts)
     for prop, values in ACCESSIBILITY.items():
-        for value in values:
+        for value in values + (list(epub_page_list.FEATURES) if paged and prop.endswith("Feature") else []):
             eb.add_metadata(None, "meta", value, {"property": prop})
-    eb.add_metadata(None, "meta", SUMMARY, {"property": "schema:accessibilitySummary"})
+    if paged:
+        source = epub_page_list.source(ctx.page_list, book.title)
+        # EPUB 3.3's default vocabulary has pageBreakSource (w3c/epub-specs#2668): EPUBCheck 5.3 knows it so, and
+        # calls "a11y:pageBreakSource" an undefined property (OPF-027); Ace reads it so too.
+        eb.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    summary = SUMMARY + (epub_page_list.SUMMARY if paged else "")
+    eb.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
 
 
 def _rights(book: Book) -> str:
@@ -257,10 +273,14 @@ def _toc(epub, chapters):
     return entries(root)
 
 
-def _epub_fragment(article: Article, owners: dict[str, Article]) -> str:
-    """Point #id links at the file that holds the id, and mark notes with epub:type."""
+def _epub_fragment(article: Article, owners: dict[str, Article], starts: list[tuple[int, int, int]]):
+    """Point #id links at the file that holds the id, mark notes with epub:type, and mark where pages begin.
+
+    Gives the XHTML and the page starts left for the title to mark (``epub_page_list.mark_blocks``).
+    """
     wrapper = f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{article.html}</div>'
     root = etree.fromstring(wrapper.encode("utf-8"))
+    at_title = epub_page_list.mark_blocks(root, starts)
     ns = {"h": XHTML_NS}
     for a in root.iterfind(".//h:a[@href]", ns):
         href = a.get("href")
@@ -287,11 +307,11 @@ def _epub_fragment(article: Article, owners: dict[str, Article]) -> str:
             admonition.tag = f"{{{XHTML_NS}}}aside"
             admonition.set("role", "note")
     if len(root) == 0 and not (root.text or "").strip():
-        return ""
+        return "", at_title
     text = etree.tostring(root, encoding="unicode")
     # Drop the wrapper (and the namespace declarations lxml put on it); the template declares them.
     inner = text[text.index(">") + 1 : text.rindex("</div>")]
-    return inner
+    return inner, at_title
 
 
 def _package_with_language(opf: bytes, language: str) -> bytes:
@@ -301,7 +321,7 @@ def _package_with_language(opf: bytes, language: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
-def _reproducible_zip(data: bytes, epoch: int, language: str) -> bytes:
+def _reproducible_zip(data: bytes, epoch: int, language: str, pages: list[tuple[int, str]]) -> bytes:
     """Repack the archive: mimetype first and stored, fixed order, times and permissions."""
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -320,5 +340,7 @@ def _reproducible_zip(data: bytes, epoch: int, language: str) -> bytes:
             content = source.read(name)
             if name.endswith(".opf"):
                 content = _package_with_language(content, language)
+            if name.endswith("/nav.xhtml") and pages:
+                content = epub_page_list.with_nav(content, pages)
             target.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()

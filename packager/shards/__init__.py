@@ -31,7 +31,7 @@ from packager.build import BuildRequest, BuildResult
 from packager.diagnostics import Diagnostics
 from packager.errors import UsageError
 from packager.filefacts import sha256
-from packager.formats import chosen
+from packager.formats import chosen, waits
 from packager.output import folder
 from packager.project.files import SHARD_MANIFEST
 from packager.project.git import GitFacts
@@ -72,7 +72,8 @@ def _plan(library, theme, formats, total: int, key: str) -> Plan:
 
     pieces = []
     for book in library.books:
-        for book_format in chosen(formats):
+        # A book that takes another's page list (the EPUB, the PDF's) needs it whole: assemble makes it.
+        for book_format in (f for f in chosen(formats) if not waits(f, formats)):
             path = book.folder + book.slug + book_format.suffix
             for unit in registry.units(book_format.name, book, theme):
                 pieces.append(Piece(path, book_format.name, unit.id, unit.pages))
@@ -122,6 +123,10 @@ def build(request: BuildRequest, index: int, total: int, diagnostics: Diagnostic
                         request.stage(f"{book.title}: {book_format.progress}")
                         for made in registry.renderer(book_format.name).render(ctx):
                             files.append(_entry(root, book.folder + made.path, made.kind, made.pages))
+                            if made.page_starts:  # for the EPUB's page list, which assemble makes
+                                files[-1]["page_starts"] = [
+                                    [s.folio, s.article, s.block, s.offset] for s in made.page_starts
+                                ]
                 expected = site.book_files(library, [f.suffix for f in chosen(formats)])
                 request.stage(f"writing {shard.web_pages} pages of the web edition")
                 share = (shard.index - 1, shard.total)

@@ -111,7 +111,8 @@ def assembly(manifests: list[Manifest]) -> Assembly:
     for m in sorted(manifests, key=lambda m: m.data["index"]):
         for entry in m.data["files"]:
             path = entry["path"]
-            files[path] = Made(m.folder / FILES / path, entry["sha256"], entry["kind"], entry.get("pages"))
+            starts = tuple(tuple(s) for s in entry.get("page_starts", ()))
+            files[path] = Made(m.folder / FILES / path, entry["sha256"], entry["kind"], entry.get("pages"), starts)
             if entry.get("web"):
                 web.append(path)
     parts = tuple(m.folder / PARTS for m in sorted(manifests, key=lambda m: m.data["index"]))

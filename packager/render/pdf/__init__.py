@@ -37,9 +37,10 @@ import logging
 
 from packager.formats import PDF
 from packager.render import fonts
-from packager.render.context import Output, RenderContext, Unit
+from packager.render.context import Output, PageStart, RenderContext, Unit
 from packager.render.pdf import cache, parallel, plan, pool, worker
 from packager.render.pdf.html import asset_files, book_html
+from packager.render.pdf.starts import page_starts
 
 log = logging.getLogger("packager")
 
@@ -79,8 +80,8 @@ def render(ctx: RenderContext) -> list[Output]:
                         parallel.lay_out_parts(ctx, runs, chosen, identifier, parts)
                     return []
                 sources = cache.stores(ctx.part_sources)
-                pages = parallel.render_in_parts(ctx, runs, identifier, target, parts, sources)
-                return [Output(name, PDF.name, pages=pages)]
+                pages, starts = parallel.render_in_parts(ctx, runs, identifier, target, parts, sources)
+                return [Output(name, PDF.name, pages=pages, page_starts=book_page_starts(starts))]
             except parallel.CannotSplit as error:
                 reason = str(error)
             finally:
@@ -89,10 +90,29 @@ def render(ctx: RenderContext) -> list[Output]:
         log.info("laying out the PDF in one go: %s", reason)
     if ctx.units is not None and "" not in ctx.units:
         return []
-    return [Output(name, PDF.name, pages=_render_whole(ctx, identifier, target))]
+    pages, starts = _render_whole(ctx, identifier, target)
+    return [Output(name, PDF.name, pages=pages, page_starts=book_page_starts(starts))]
 
 
-def _render_whole(ctx: RenderContext, identifier: bytes, target) -> int:
+def book_page_starts(found: list) -> tuple[PageStart, ...]:
+    """The book's page starts from each page's (article, block, offset) or None: from 1, the front matter left out.
+
+    The pages before the first article (cover, title page, contents) are left out. A later page that begins
+    in no block (a blank page) starts where the next page that does begins, or else where the one before did.
+    """
+    first = next((i for i, start in enumerate(found) if start is not None), len(found))
+    known = found[first:]
+    made = []
+    for i, start in enumerate(known):
+        if start is None:
+            start = next((s for s in known[i + 1 :] if s is not None), None) or next(
+                s for s in reversed(known[:i]) if s is not None
+            )
+        made.append(PageStart(first + i + 1, *start))
+    return tuple(made)
+
+
+def _render_whole(ctx: RenderContext, identifier: bytes, target) -> tuple[int, tuple]:
     """The whole book as one document: the reference that the parts must reproduce."""
     import weasyprint
 
@@ -101,8 +121,9 @@ def _render_whole(ctx: RenderContext, identifier: bytes, target) -> int:
     html = weasyprint.HTML(string=book_html(ctx), url_fetcher=worker.url_fetcher(asset_files(ctx.book)))
     options = worker.options(identifier)
     document = html.render(**options)
+    starts = page_starts(document)
     document.write_pdf(target, finisher=worker.finisher(None), **options)
-    return len(document.pages)
+    return len(document.pages), starts
 
 
 def prepare(bodies: list[str], workers: int) -> None:

@@ -45,8 +45,9 @@ def _environment() -> bytes:
     """What besides a part's HTML decides its bytes: library versions, the code that writes parts, the fonts."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from packager.render import page_blocks
     from packager.render.pdf import parts as part_data
-    from packager.render.pdf import portable, table_scope, worker
+    from packager.render.pdf import portable, starts, table_scope, worker
 
     parts = [f"packager {__version__}", sys.version, sys.platform]
     for name in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
@@ -59,6 +60,8 @@ def _environment() -> bytes:
         portable,
         table_scope,
         part_data,
+        starts,
+        page_blocks,
     ):  # a change to how parts are written must not meet parts written before it
         try:
             parts.append(hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest())

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from packager import __version__
 from packager.book.model import Article
 from packager.project.themes import Theme
-from packager.render import fonts
+from packager.render import fonts, page_blocks
 from packager.render.context import RenderContext
 from packager.render.pdf.maths import draw_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, xref_url
@@ -80,6 +80,7 @@ def pdf_fragment(article: Article) -> str:
 
 def pdf_tree(article: Article):
     root = lxml_html.fragment_fromstring(article.html, create_parent="div")
+    page_blocks.number(root)  # before anything moves: the EPUB numbers the same tree (page_blocks)
     notes: dict[str, etree._Element] = {}
     for section in root.iterfind(".//div[@class='footnotes']"):
         for li in section.iterfind("ol/li"):

@@ -88,10 +88,11 @@ def lay_out_parts(ctx: RenderContext, runs: list[range], chosen: list[int], iden
 
 def render_in_parts(
     ctx: RenderContext, runs: list[range], identifier: bytes, target, cache: PartCache | None, sources=()
-) -> int:
+) -> tuple[int, list]:
     """Lay the runs of articles out as parts, in up to ctx.workers processes, and merge them into target.
 
     sources are the part stores of a sharded build's shards: every article part is taken from one of them.
+    Gives the page count and where each page begins (``starts.page_starts``, None for the front matter's).
     """
     book = ctx.book
     assets = asset_files(book)
@@ -170,7 +171,7 @@ def render_in_parts(
     except MergeError as error:
         raise CannotSplit(str(error)) from error
     progress("merged")
-    return pages
+    return pages, [None] * front.pages + [start for part in parts for start in part.starts]
 
 
 def _lay_out(executor, cache, job: PartJob, *, sources=(), store: PartCache | None = None) -> Future:

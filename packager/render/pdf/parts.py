@@ -63,6 +63,9 @@ class PartResult:
     anchors: dict[str, int] = field(default_factory=dict)  # id -> 0-based page that holds it
     bookmarks: tuple[Bookmark, ...] = ()
     assets: tuple[str, ...] = ()  # the hrefs of the images it loaded
+    # Where each of its pages begins (starts.page_starts): (article anchor, block number, characters into the
+    # block) of its first line, None in the front matter.
+    starts: tuple[tuple[str, int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,13 @@ class PortablePart:
 def part_data(part: PartResult) -> tuple:
     """The part as plain data (bytes, str, numbers, tuples, dicts), for the part cache."""
     objects = tuple(getattr(part.objects, f.name) for f in fields(part.objects))
-    return objects, part.pages, part.anchors, tuple(astuple(b) for b in part.bookmarks), part.assets
+    return objects, part.pages, part.anchors, tuple(astuple(b) for b in part.bookmarks), part.assets, part.starts
 
 
 def part_from_data(data: tuple) -> PartResult:
     """The part that part_data gave."""
-    objects, pages, anchors, bookmarks, assets = data
-    return PartResult(PortablePart(*objects), pages, anchors, tuple(Bookmark(*b) for b in bookmarks), assets)
+    objects, pages, anchors, bookmarks, assets, starts = data
+    return PartResult(PortablePart(*objects), pages, anchors, tuple(Bookmark(*b) for b in bookmarks), assets, starts)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from packager.render import fonts
 from packager.render.pdf.maths import svg_response, tag_formulas
 from packager.render.pdf.parts import ASSET_SCHEME, PROBE_PAGES, Bookmark, FooterProbe, PartJob, PartResult
 from packager.render.pdf.portable import portable
+from packager.render.pdf.starts import page_starts
 from packager.render.pdf.table_scope import add_scopes
 
 PX_TO_PT = 0.75  # WeasyPrint lays pages out in CSS px (96/in); PDF user space is in points (72/in)
@@ -72,12 +73,13 @@ def render_part(job: PartJob) -> PartResult:
             anchors.setdefault(name, number)
         for level, label, (x, y), state in page.bookmarks:
             bookmarks.append(Bookmark(level, label, number, x * PX_TO_PT, (page.height - y) * PX_TO_PT, state))
+    starts = page_starts(document)
     pdf = document.write_pdf(finisher=finisher(job.tag), uncompressed_pdf=True, **opts)  # portable() compresses it
     pages = len(document.pages)
     del document  # the layout is the bulk of a worker's memory: let it go before the part is written out
     gc.collect()  # it holds reference cycles, which the relaxed collector (workers.relax_gc) would keep for long
     return PartResult(
-        portable(pdf, document_info=job.front), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used))
+        portable(pdf, document_info=job.front), pages, anchors, tuple(bookmarks), tuple(sorted(fetcher.used)), starts
     )
 
 

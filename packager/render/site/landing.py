@@ -35,6 +35,7 @@ class Download:
     pages: int | None
     sha256: str
     schema_format: str
+    page_list: bool = False  # an EPUB whose page list gives the PDF's page numbers
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def _download(ctx: RenderContext, output: Output) -> Download:
         pages=output.pages,
         sha256=sha256(path),
         schema_format=schema,
+        page_list=output.page_list,
     )
 
 
