@@ -2,7 +2,7 @@
 
 WeasyPrint finds fonts through fontconfig. ``setup(theme)`` writes a fontconfig file that knows only
 the theme's fonts, the base theme's fallbacks (code, scripts, emoji) and, when Debian's
-``fonts-noto-cjk`` is installed, its Chinese and Japanese fonts; a process that lays out a PDF points
+``fonts-noto-cjk`` is installed, its Chinese and Japanese fonts (``project.glyphs`` knows which files draw what); a process that lays out a PDF points
 ``FONTCONFIG_FILE`` at it first (``use``). The same PDF then comes out on any machine, whatever its
 fonts or its fontconfig. The EPUB embeds the same files, subset to the characters the book uses
 (``subset``).
@@ -18,14 +18,10 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from packager.project.glyphs import coverage, files, needed_fallbacks
 from packager.project.themes import Theme, themes_root
 from packager.render.context import cache_folder
 
-#: Debian's fonts-noto-cjk: too large to ship, used when installed (the build warns when it is needed and not).
-CJK_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-)
 MONO_FAMILY = "Noto Sans Mono"
 #: Kept in every EPUB subset: printable ASCII and the punctuation a reader's own pages (notes, menus) may add.
 ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(
@@ -50,15 +46,6 @@ class Face:
     family: str
     weight: int
     italic: bool
-
-
-def files(theme: Theme) -> list[Path]:
-    """The font files a book in this theme may use: the theme's own, then the fallbacks, then Debian's CJK."""
-    found: list[Path] = []
-    for font in (*theme.fonts(), *theme.fallback_fonts()):
-        found += [f for f in font.files if f not in found]
-    found += [Path(p) for p in CJK_FILES if Path(p).is_file()]
-    return found
 
 
 def setup(theme: Theme) -> FontSetup:
@@ -119,15 +106,6 @@ def face(path: Path) -> Face:
         family = str(names.getDebugName(16) or names.getDebugName(1))
         os2 = font["OS/2"]
         return Face(path, family, int(os2.usWeightClass), bool(os2.fsSelection & 1))
-
-
-@cache
-def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file has glyphs for."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(font.getBestCmap() or ())
 
 
 def subset(path: Path, text: set[int]) -> bytes | None:
@@ -200,19 +178,6 @@ def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
     rules.append(f"html, h1, h2, h3, h4, h5, h6 {{ font-family: {text_stack}, sans-serif; }}")
     rules.append(f"code, kbd, samp, pre {{ font-family: {mono_stack}, monospace; }}")
     return "\n".join(rules) + "\n", embedded
-
-
-def needed_fallbacks(theme: Theme, uncovered: set[int]) -> list[tuple[Path, ...]]:
-    """The fallback families (their files) that draw some of the code points the theme's fonts lack, in order."""
-    groups = [font.files for font in theme.fallback_fonts()]
-    groups += [(Path(p),) for p in CJK_FILES if Path(p).is_file()]
-    needed, left = [], set(uncovered)
-    for group in groups:
-        covers = left & coverage(group[0]) if group else set()
-        if covers:
-            needed.append(group)
-            left -= covers
-    return needed
 
 
 def _slug(family: str) -> str:
