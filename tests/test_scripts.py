@@ -202,3 +202,76 @@ def test_cjk_text_without_its_fonts_is_one_warning(scripts_source, monkeypatch):
     assert "Han" in message and "Hiragana" in message and "fonts-noto-cjk" in message
     assert "06-japanese.md" in message and "07-chinese.md" in message and "03-greek.md" not in message
     assert [w for w in result.diagnostics.warnings if w.kind == "characters no font draws"] == []
+
+
+def test_mkdocs_emoji_shortcodes_become_characters_the_emoji_font_draws(tmp_path):
+    source = write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": (
+                "site_name: Emoji site\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+                "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+            ),
+            "docs/index.md": "# Home\n\nA smile :smile:, a rocket :rocket: and an icon :material-home:.\n",
+        },
+    )
+    result = check(BuildRequest(source=source))
+    html = result.library.books[0].articles[0].html
+    assert "A smile \U0001f604, a rocket \U0001f680 and an icon :material-home:." in html  # icons as they were
+    assert "<img" not in html and "<svg" not in html  # nothing drawn from a CDN
+    theme = load_theme("handbook", source)
+    emoji_font = [f for f in theme.fallback_fonts() if f.name == "Noto Emoji"][0]
+    assert {0x1F604, 0x1F680} <= glyphs.coverage(emoji_font.files[0])
+    assert glyphs.uncovered(glyphs.files(theme), {0x1F604, 0x1F680}) == set()
+
+
+def test_emoji_no_font_draws_are_written_as_their_names(tmp_path, monkeypatch):
+    from packager.book.model import Article, Book
+    from packager.diagnostics import Diagnostics
+    from packager.transforms import emoji
+
+    theme = load_theme("handbook", tmp_path)
+    without_emoji = [p for p in glyphs.files(theme) if "Emoji" not in p.name]
+    monkeypatch.setattr(glyphs, "files", lambda _theme: without_emoji)
+    article = Article(source="a.md", slug="a", title="Faces \U0001f600", html="<p>A smile \U0001f600 and é.</p>")
+    book = Book(title="B", slug="b", language="en", articles=(article,))
+    diagnostics = Diagnostics()
+    changed = emoji.apply(book, theme, diagnostics)
+    assert changed.articles[0].html == "<p>A smile [grinning face] and é.</p>"
+    assert changed.articles[0].title == "Faces [grinning face]"
+    assert [w.kind for w in diagnostics.warnings] == ["emoji written as their names"]
+    assert "U+1F600" in diagnostics.warnings[0].message and "a.md" in diagnostics.warnings[0].message
+    assert emoji.apply(book, theme, Diagnostics()) is not book  # the monkeypatched fonts still lack it
+    monkeypatch.undo()
+    assert emoji.apply(book, theme, Diagnostics()) is book  # Noto Emoji draws it: nothing changes
+
+
+def test_front_matter_lang_and_dir_in_a_right_to_left_book(tmp_path):
+    source = write_tree(
+        tmp_path,
+        {
+            "packager.toml": '[book]\ntitle = "ספר"\nauthors = ["T"]\nlanguage = "he"\n',
+            "a.md": "---\ntitle: In English\nlang: en\n---\n\nText.\n",
+            "b.md": "---\ntitle: שלום\n---\n\nטקסט.\n",
+            "c.md": "---\ntitle: Odd\nlang: 42\ndir: sideways\nlayout: kept\n---\n\nText.\n",
+            "d.md": "---\ntitle: Persian\nlang: fa-IR\n---\n\nمتن.\n",
+        },
+    )
+    result = check(BuildRequest(source=source))
+    book = result.library.books[0]
+    by_source = {a.source: a for a in book.articles}
+    assert book.direction == "rtl"
+    assert book.article_language(by_source["a.md"]) == ("en", "ltr")
+    assert book.article_language(by_source["b.md"]) == (None, None)
+    assert book.article_language(by_source["d.md"]) == ("fa-IR", None)  # right to left, as the book
+    odd = by_source["c.md"]
+    assert (odd.language, odd.direction, odd.front_matter["layout"]) == (None, None, "kept")
+    messages = [w.message for w in result.diagnostics.warnings if w.path == "c.md"]
+    assert any("'lang' must be a language tag" in m for m in messages)
+    assert any("'dir' must be 'rtl' or 'ltr'" in m for m in messages)
+    page = load_theme("handbook", source).render(
+        "epub/titlepage.xhtml", book=book, title=book.title, body_type="frontmatter"
+    )
+    assert '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="he"' in page
+    assert 'xml:lang="he" dir="rtl">' in page
