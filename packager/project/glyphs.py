@@ -12,7 +12,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from packager.book.model import Book
@@ -92,16 +92,25 @@ def book_text(book: Book) -> dict[int, list[str]]:
     """Each code point a book's text holds, with the articles it is in (source path, or title when generated)."""
     found: dict[int, list[str]] = {}
     heads = " ".join(filter(None, (book.title, book.subtitle, book.description, book.author_names)))
-    for where, text in (("", heads), *((a.source or a.title, a.title + " " + _text(a.html)) for a in book.articles)):
-        for point in set(map(ord, text)):
+    for where, points in (
+        ("", _points(heads)),
+        *((a.source or a.title, _article_points(a.title, a.html)) for a in book.articles),
+    ):
+        for point in points:
             places = found.setdefault(point, [])
             if where and where not in places:
                 places.append(where)
     return found
 
 
-def _text(fragment: str) -> str:
-    return html.unescape(_TAG.sub(" ", fragment))
+@lru_cache(maxsize=8192)
+def _article_points(title: str, fragment: str) -> frozenset[int]:
+    """The code points of an article's title and text (its markup left out): each book of a build asks again."""
+    return _points(title) | _points(html.unescape(_TAG.sub(" ", fragment)))
+
+
+def _points(text: str) -> frozenset[int]:
+    return frozenset(map(ord, text))
 
 
 def drawable(point: int) -> bool:
@@ -113,8 +122,13 @@ def drawable(point: int) -> bool:
 
 def uncovered(files: list[Path], points) -> set[int]:
     """The drawable code points that none of these font files has a glyph for."""
-    covered = frozenset().union(*(coverage(path) for path in files))
+    covered = _covered(tuple(files))
     return {p for p in points if p not in covered and drawable(p)}
+
+
+@cache
+def _covered(files: tuple[Path, ...]) -> frozenset[int]:
+    return frozenset().union(*(coverage(path) for path in files))
 
 
 def script(point: int) -> str:

@@ -1,7 +1,6 @@
 """Emoji no font of the book draws, written as their names: Book -> Book, never an empty box.
 
-The base theme's Noto Emoji draws nearly every emoji; one newer than it (or a symbol no font has) is
-replaced in the text by its Unicode name in brackets, "[melting face]", and the build says so once.
+The base theme's Noto Emoji draws nearly every emoji; one newer than it is replaced in the text by its Unicode name in brackets, "[melting face]", and the build says so once.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from packager.project.themes import Theme
 
 
 def apply(book: Book, theme: Theme, diagnostics: Diagnostics) -> Book:
-    """Replace each symbol no font draws that has a Unicode name by that name, in every article's text."""
+    """Replace each emoji no font draws that has a Unicode name by that name, in every article's text."""
     text = glyphs.book_text(book)
     names = {p: _name(p) for p in sorted(glyphs.uncovered(glyphs.files(theme), text)) if _is_symbol(p)}
     names = {p: name for p, name in names.items() if name}
@@ -40,7 +39,8 @@ def apply(book: Book, theme: Theme, diagnostics: Diagnostics) -> Book:
 
 
 def _is_symbol(point: int) -> bool:
-    return unicodedata.category(chr(point)) == "So"
+    """An emoji of the blocks new emoji are added to (a symbol such as ☐ is left to the warning about boxes)."""
+    return 0x1F000 <= point <= 0x1FAFF and unicodedata.category(chr(point)) == "So"
 
 
 def _name(point: int) -> str:
