@@ -275,3 +275,20 @@ def test_front_matter_lang_and_dir_in_a_right_to_left_book(tmp_path):
     )
     assert '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="he"' in page
     assert 'xml:lang="he" dir="rtl">' in page
+
+
+def test_a_latin_only_theme_sets_greek_and_cyrillic_in_the_fallback_text_face(tmp_path):
+    """Large print's Atkinson Hyperlegible has no Greek: Noto Sans draws it, never the code font Noto Sans Mono."""
+    files = {"packager.toml": '[book]\ntitle = "Two scripts"\nauthors = ["T"]\nlicense = "CC-BY-4.0"\n'}
+    files["packager.toml"] += '[output]\ntheme = "large-print"\n'
+    for name, lang, title, sentence in ARTICLES[2:4]:
+        files[name] = f"---\ntitle: {title}\nlang: {lang}\n---\n\n{sentence}\n"
+    result = build_into(write_tree(tmp_path / "src", files), tmp_path / "dist")
+    drawn = {name.split("+", 1)[-1]: counts for name, counts in pdf_glyph_use(book_file(result, ".pdf")).items()}
+    assert sum(notdef for _, notdef in drawn.values()) == 0
+    assert drawn["Noto-Sans"][0] > 50 and not any(name.startswith("Noto-Sans-Mono") for name in drawn), drawn
+    with zipfile.ZipFile(book_file(result, ".epub")) as epub:
+        css = epub.read("EPUB/style/book.css").decode()
+    assert 'html, h1, h2, h3, h4, h5, h6 { font-family: "Atkinson Hyperlegible", "Noto Sans", sans-serif; }' in css
+    credited = [i["title"] for i in json.loads((result.output / "credits.json").read_text())["third_party"]]
+    assert credited[:3] == ["Atkinson Hyperlegible", "Noto Sans Mono", "Noto Sans"]

@@ -19,6 +19,8 @@ from packager.book.model import Book
 from packager.diagnostics import Diagnostics
 from packager.project.themes import Theme, ThemeFont
 
+#: The code font every theme has: it sets code only, so what it covers is no text face's.
+MONO_FAMILY = "Noto Sans Mono"
 #: Debian's fonts-noto-cjk: used when installed; the build warns when a book needs it and it is not.
 CJK_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -74,7 +76,7 @@ def needed_fallbacks(theme: Theme, uncovered: set[int]) -> list[tuple[Path, ...]
 
 def fallbacks_used(theme: Theme, text: set[int]) -> list[ThemeFont]:
     """The fallback families a text needs beyond the theme's own fonts (as credited: name, author, licence)."""
-    own = {c for font in theme.fonts() for path in font.files for c in coverage(path)}
+    own = {c for font in theme.fonts() if font.name != MONO_FAMILY for path in font.files for c in coverage(path)}
     return [font for font, _ in _needed(theme, frozenset(text - own))]
 
 

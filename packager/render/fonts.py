@@ -18,11 +18,12 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from packager.project.glyphs import coverage, files, needed_fallbacks
+from packager.project.glyphs import MONO_FAMILY, coverage, files, needed_fallbacks
 from packager.project.themes import Theme, themes_root
 from packager.render.context import cache_folder
 
-MONO_FAMILY = "Noto Sans Mono"
+#: Part of the fonts' digest: a fontconfig file written by an older packager is not taken for this one's.
+CONF_VERSION = "fallbacks-in-order"
 #: Kept in every EPUB subset: printable ASCII and the punctuation a reader's own pages (notes, menus) may add.
 ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(
     map(ord, "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb")
@@ -51,8 +52,9 @@ class Face:
 def setup(theme: Theme) -> FontSetup:
     """Write (once) the fontconfig file that shows only this theme's fonts, and return where it is."""
     chosen = files(theme)
-    digest = hashlib.sha256("\0".join(_fingerprint(p) for p in chosen).encode()).hexdigest()
+    digest = hashlib.sha256("\0".join([CONF_VERSION, *(_fingerprint(p) for p in chosen)]).encode()).hexdigest()
     families = tuple(dict.fromkeys(face(f).family for font in theme.fonts() for f in font.files))
+    fallbacks = tuple(dict.fromkeys(face(f).family for font in theme.fallback_fonts() for f in font.files))
     base = cache_folder() or Path(tempfile.gettempdir()) / f"packager-{os.getuid()}"
     folder = base / "fonts" / digest[:24]
     conf = folder / "fonts.conf"
@@ -63,7 +65,7 @@ def setup(theme: Theme) -> FontSetup:
             link = linked / f"{index:02d}-{path.name}"
             if not link.exists():
                 link.symlink_to(path.resolve())
-        text = _conf(linked, folder / "cache", families)
+        text = _conf(linked, folder / "cache", families, fallbacks)
         temporary = conf.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(conf)
@@ -75,12 +77,24 @@ def use(conf: str) -> None:
     os.environ["FONTCONFIG_FILE"] = conf
 
 
-def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...]) -> str:
-    """A fontconfig file with one font folder and no system configuration; generic names map to the theme."""
-    text = families[0] if families else "Noto Sans"
+def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...], fallbacks: tuple[str, ...] = ()) -> str:
+    """A fontconfig file with one font folder and no system configuration; generic names map to the theme.
+
+    After the theme's text family come the fallbacks, in fonts.toml's order, so that a script the theme
+    lacks (Greek in a Latin-only theme) is set in the fallback's text face, never in the code font.
+    """
+    text = [f for f in families if f != MONO_FAMILY][:1] or ["Noto Sans"]
+    after = [f for f in fallbacks if f != MONO_FAMILY and f not in text]
     aliases = "".join(
-        f'  <alias binding="same"><family>{generic}</family><prefer><family>{escape(name)}</family></prefer></alias>\n'
-        for generic, name in (("serif", text), ("sans-serif", text), ("system-ui", text), ("monospace", MONO_FAMILY))
+        f'  <alias binding="same"><family>{generic}</family><prefer>'
+        + "".join(f"<family>{escape(name)}</family>" for name in names)
+        + "</prefer></alias>\n"
+        for generic, names in (
+            ("serif", [*text, *after]),
+            ("sans-serif", [*text, *after]),
+            ("system-ui", [*text, *after]),
+            ("monospace", [MONO_FAMILY, *after]),
+        )
     )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
@@ -152,9 +166,13 @@ def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
     """The @font-face rules and subset files that set text in the theme's fonts, fallbacks where needed."""
     rules, embedded, text_families, fallback_families = [], [], [], []
     own = [f for font in theme.fonts() for f in font.files]
-    uncovered = set(text) - {c for path in own for c in coverage(path)}
+    # the code font draws code only: what else it covers (Greek, Cyrillic) still needs a text face
+    uncovered = set(text) - {c for path in own if face(path).family != MONO_FAMILY for c in coverage(path)}
     chosen = [(path, True) for path in own]
     for group in needed_fallbacks(theme, uncovered):
+        if any(path in own for path in group):  # the code font, for a symbol only it has: set in it, not twice
+            fallback_families.append(face(group[0]).family)
+            continue
         chosen += [(path, False) for path in group]
     for path, is_own in chosen:
         data = subset(path, text)
@@ -173,8 +191,10 @@ def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
             families.append(described.family)
     if not embedded:
         return "", []
-    text_stack = ", ".join(f'"{f}"' for f in (*text_families, *fallback_families))
-    mono_stack = ", ".join(f'"{f}"' for f in (MONO_FAMILY, *fallback_families))
+    # the code font last, as the PDF's fontconfig file has it: a symbol another fallback has is drawn by that one
+    last = sorted(fallback_families, key=lambda family: family == MONO_FAMILY)
+    text_stack = ", ".join(f'"{f}"' for f in (*text_families, *last))
+    mono_stack = ", ".join(f'"{f}"' for f in dict.fromkeys((MONO_FAMILY, *fallback_families)))
     rules.append(f"html, h1, h2, h3, h4, h5, h6 {{ font-family: {text_stack}, sans-serif; }}")
     rules.append(f"code, kbd, samp, pre {{ font-family: {mono_stack}, monospace; }}")
     return "\n".join(rules) + "\n", embedded
