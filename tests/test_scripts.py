@@ -34,8 +34,12 @@ ARTICLES = (
     ("07-chinese.md", "zh", "你好", "我们写这本小书是为了测试中文字符。"),
     ("08-emoji.md", None, "Emoji", "A smile 😀, a heart ❤️ and a rocket 🚀 on one line."),
 )
-#: The families each script's text must be drawn in (pdffonts' names, spaces as hyphens).
-SCRIPT_FONTS = ("Noto-Sans-Arabic", "Noto-Sans-Hebrew", "Noto-Sans-Devanagari", "Noto-Sans-CJK", "Noto-Emoji")
+#: The families each script's text must be drawn in (pdffonts' names, spaces as hyphens): Japanese in the
+#: Japanese face of fonts-noto-cjk, Chinese in the Simplified Chinese one (their Han glyphs differ).
+SCRIPT_FONTS = (
+    *("Noto-Sans-Arabic", "Noto-Sans-Hebrew", "Noto-Sans-Devanagari"),
+    *("Noto-Sans-CJK-JP", "Noto-Sans-CJK-SC", "Noto-Emoji"),
+)
 #: Bidi controls pdftotext writes around right-to-left runs (it gives the text in logical order).
 BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 

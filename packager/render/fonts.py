@@ -22,8 +22,10 @@ from packager.project.glyphs import MONO_FAMILY, coverage, files, needed_fallbac
 from packager.project.themes import Theme, themes_root
 from packager.render.context import cache_folder
 
+#: Which of fonts-noto-cjk's faces draws Han for a language: their glyphs differ by region.
+CJK_REGIONS = (("zh-tw", "TC"), ("zh-hk", "HK"), ("zh", "SC"), ("ko", "KR"), ("ja", "JP"))
 #: Part of the fonts' digest: a fontconfig file written by an older packager is not taken for this one's.
-CONF_VERSION = "fallbacks-in-order"
+CONF_VERSION = "fallbacks-in-order, cjk regions"
 #: Kept in every EPUB subset: printable ASCII and the punctuation a reader's own pages (notes, menus) may add.
 ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(
     map(ord, "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb")
@@ -96,9 +98,14 @@ def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...], fallbacks: tu
             ("monospace", [MONO_FAMILY, *after]),
         )
     )
+    regional = "".join(
+        f'  <match target="pattern"><test name="lang" compare="contains"><string>{lang}</string></test>'
+        f'<edit name="family" mode="append"><string>Noto Sans CJK {region}</string></edit></match>\n'
+        for lang, region in CJK_REGIONS
+    )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f"  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(cache_dir))}</cachedir>\n{aliases}</fontconfig>\n"
+        f"  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(cache_dir))}</cachedir>\n{aliases}{regional}</fontconfig>\n"
     )
 
 
