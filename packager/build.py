@@ -318,8 +318,9 @@ def prepare(
 ):
     """The project, the books asked for, and the Book with its transforms applied (warm: ready the renderers too)."""
     from packager.content.assemble import assemble, cover_file
+    from packager.project import glyphs
     from packager.render import registry, warmup
-    from packager.transforms import bundles, credits, share, spotlight
+    from packager.transforms import bundles, credits, emoji, share, spotlight
 
     request.stage("reading the configuration")
     epoch = project_module.build_epoch(git)
@@ -340,10 +341,14 @@ def prepare(
     books = []
     for book in bundles.split(pool, config, covers, diagnostics):
         book = _edition(book, project, request.version_label)
+        if formats:
+            book = emoji.apply(book, project.theme, diagnostics)
         book = credits.apply(book, project.theme, config.credits.items, diagnostics)
         book = share.apply(book, config.share, project.theme, diagnostics)
         book = spotlight.apply(book, config.spotlight, config.causes, project.theme, diagnostics)
         books.append(book)
+    if formats:  # the books' text is known: what none of their fonts draws is said once, never drawn as boxes
+        glyphs.warn_missing(books, project.theme, diagnostics)
     library = Library(
         title=pool.title,
         language=pool.language,

@@ -29,9 +29,11 @@ have_cmd faketime || missing+=(faketime)       # the reproducibility test's "oth
 if have_cmd dpkg-query; then
     have_deb libharfbuzz-subset0 || missing+=(libharfbuzz-subset0)
     have_deb fonts-dejavu-core || missing+=(fonts-dejavu-core)
+    have_deb fonts-noto-cjk || missing+=(fonts-noto-cjk)   # Chinese, Japanese, Korean: too large to ship
 else
     ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0' || missing+=(libharfbuzz-subset0)
     [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+    [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 fi
 have_cmd java || missing+=(default-jre-headless)   # EPUBCheck, vnu.jar
 # Keep a working node/npm whatever its origin; Debian's only when there is none.

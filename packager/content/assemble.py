@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path, PurePosixPath
 
-from packager.book.model import Article, Asset, Book, Person
+from packager.book.model import Article, Asset, Book, Person, text_direction
 from packager.book.slugs import slugify, unique
 from packager.content import article_pool, attribution, labels
 from packager.content.context import ArticleContext, Rendered
@@ -144,6 +144,7 @@ def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnost
     meta = f.meta
     title = f.nav_title or _string(meta.get("title")) or rendered.title_from_body or _file_title(f.rel)
     contributors, original, items = attribution.read_article(meta, f.rel, diagnostics)
+    language, direction = _language(meta, f.rel, diagnostics)
     tags = meta.get("tags") or meta.get("keywords") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -168,8 +169,36 @@ def _article(f: SourceFile, slug: str, rendered: Rendered, diagnostics: Diagnost
         kind="intro" if f.is_root_index else "chapter",
         ids=frozenset(rendered.ids),
         recommends=attribution.recommendations(meta, f.rel, diagnostics),
+        language=language,
+        direction=direction,
         front_matter=meta,
     )
+
+
+#: A language tag as BCP 47 writes it, loosely: "ar", "pt-BR", "zh-Hant-TW".
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(meta: dict, rel: str, diagnostics: Diagnostics) -> tuple[str | None, str | None]:
+    """An article's own language and direction, from its front matter's `lang:` and `dir:`."""
+    language = meta.get("lang")
+    if language is not None and not (isinstance(language, str) and _LANGUAGE_TAG.fullmatch(language.strip())):
+        diagnostics.warn(
+            rel,
+            f"front matter: 'lang' must be a language tag like 'ar' or 'pt-BR', got {language!r}; ignored",
+            kind="front matter entries ignored",
+        )
+        language = None
+    language = language.strip() if language else None
+    direction = meta.get("dir")
+    if direction is not None and direction not in ("rtl", "ltr"):
+        diagnostics.warn(
+            rel,
+            f"front matter: 'dir' must be 'rtl' or 'ltr', got {direction!r}; ignored",
+            kind="front matter entries ignored",
+        )
+        direction = None
+    return language, direction or (text_direction(language) if language else None)
 
 
 def _vault(source: Path, files: list[SourceFile], dialect: MarkdownDialect) -> VaultIndex:

@@ -154,14 +154,15 @@ def escape(text: str) -> str:
 
 
 def _replace_form_controls(root) -> None:
-    """Turn checkboxes into ☐/☑ and unwrap or drop other controls: a book cannot submit a form."""
+    """Turn checkboxes into ◻/☑ and unwrap or drop other controls: a book cannot submit a form."""
     for el in list(root.iter(*FORM_CONTROLS)):
         if el.getparent() is None:
             continue
         if el.tag == "input" and el.get("type", "").lower() in ("checkbox", "radio"):
             checked = el.get("checked") is not None
             mark = etree.Element("span", {"class": "task-mark"})
-            mark.text = ("\u2611" if checked else "\u2610") + " "
+            # ◻ (U+25FB), not the ballot box ☐ that no font of the themes draws: Noto Emoji has ◻ and ☑ both
+            mark.text = ("\u2611" if checked else "\u25fb") + " "
             mark.tail = el.tail
             el.getparent().replace(el, mark)
         elif el.tag in ("input", "textarea", "select"):

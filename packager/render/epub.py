@@ -66,6 +66,8 @@ def render(ctx: RenderContext) -> list[Output]:
     eb.set_identifier(book.identifier)
     eb.set_title(book.title)
     eb.set_language(book.language)
+    if book.direction == "rtl":
+        eb.set_direction("rtl")  # the spine's page-progression-direction
     for i, person in enumerate(book.authors):
         eb.add_author(person.name, uid=f"creator{i}", role="aut")
     _add_metadata(eb, book, ctx)

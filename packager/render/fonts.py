@@ -2,7 +2,7 @@
 
 WeasyPrint finds fonts through fontconfig. ``setup(theme)`` writes a fontconfig file that knows only
 the theme's fonts, the base theme's fallbacks (code, scripts, emoji) and, when Debian's
-``fonts-noto-cjk`` is installed, its Chinese and Japanese fonts; a process that lays out a PDF points
+``fonts-noto-cjk`` is installed, its Chinese and Japanese fonts (``project.glyphs`` knows which files draw what); a process that lays out a PDF points
 ``FONTCONFIG_FILE`` at it first (``use``). The same PDF then comes out on any machine, whatever its
 fonts or its fontconfig. The EPUB embeds the same files, subset to the characters the book uses
 (``subset``).
@@ -18,15 +18,14 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from packager.project.glyphs import MONO_FAMILY, coverage, files, needed_fallbacks
 from packager.project.themes import Theme, themes_root
 from packager.render.context import cache_folder
 
-#: Debian's fonts-noto-cjk: too large to ship, used when installed (the build warns when it is needed and not).
-CJK_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-)
-MONO_FAMILY = "Noto Sans Mono"
+#: Which of fonts-noto-cjk's faces draws Han for a language: their glyphs differ by region.
+CJK_REGIONS = (("zh-tw", "TC"), ("zh-hk", "HK"), ("zh", "SC"), ("ko", "KR"), ("ja", "JP"))
+#: Part of the fonts' digest: a fontconfig file written by an older packager is not taken for this one's.
+CONF_VERSION = "fallbacks-in-order, cjk regions"
 #: Kept in every EPUB subset: printable ASCII and the punctuation a reader's own pages (notes, menus) may add.
 ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(
     map(ord, "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb")
@@ -52,20 +51,12 @@ class Face:
     italic: bool
 
 
-def files(theme: Theme) -> list[Path]:
-    """The font files a book in this theme may use: the theme's own, then the fallbacks, then Debian's CJK."""
-    found: list[Path] = []
-    for font in (*theme.fonts(), *theme.fallback_fonts()):
-        found += [f for f in font.files if f not in found]
-    found += [Path(p) for p in CJK_FILES if Path(p).is_file()]
-    return found
-
-
 def setup(theme: Theme) -> FontSetup:
     """Write (once) the fontconfig file that shows only this theme's fonts, and return where it is."""
     chosen = files(theme)
-    digest = hashlib.sha256("\0".join(_fingerprint(p) for p in chosen).encode()).hexdigest()
+    digest = hashlib.sha256("\0".join([CONF_VERSION, *(_fingerprint(p) for p in chosen)]).encode()).hexdigest()
     families = tuple(dict.fromkeys(face(f).family for font in theme.fonts() for f in font.files))
+    fallbacks = tuple(dict.fromkeys(face(f).family for font in theme.fallback_fonts() for f in font.files))
     base = cache_folder() or Path(tempfile.gettempdir()) / f"packager-{os.getuid()}"
     folder = base / "fonts" / digest[:24]
     conf = folder / "fonts.conf"
@@ -76,7 +67,7 @@ def setup(theme: Theme) -> FontSetup:
             link = linked / f"{index:02d}-{path.name}"
             if not link.exists():
                 link.symlink_to(path.resolve())
-        text = _conf(linked, folder / "cache", families)
+        text = _conf(linked, folder / "cache", families, fallbacks)
         temporary = conf.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(conf)
@@ -88,16 +79,33 @@ def use(conf: str) -> None:
     os.environ["FONTCONFIG_FILE"] = conf
 
 
-def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...]) -> str:
-    """A fontconfig file with one font folder and no system configuration; generic names map to the theme."""
-    text = families[0] if families else "Noto Sans"
+def _conf(fonts: Path, cache_dir: Path, families: tuple[str, ...], fallbacks: tuple[str, ...] = ()) -> str:
+    """A fontconfig file with one font folder and no system configuration; generic names map to the theme.
+
+    After the theme's text family come the fallbacks, in fonts.toml's order, so that a script the theme
+    lacks (Greek in a Latin-only theme) is set in the fallback's text face, never in the code font.
+    """
+    text = [f for f in families if f != MONO_FAMILY][:1] or ["Noto Sans"]
+    after = [f for f in fallbacks if f != MONO_FAMILY and f not in text]
     aliases = "".join(
-        f'  <alias binding="same"><family>{generic}</family><prefer><family>{escape(name)}</family></prefer></alias>\n'
-        for generic, name in (("serif", text), ("sans-serif", text), ("system-ui", text), ("monospace", MONO_FAMILY))
+        f'  <alias binding="same"><family>{generic}</family><prefer>'
+        + "".join(f"<family>{escape(name)}</family>" for name in names)
+        + "</prefer></alias>\n"
+        for generic, names in (
+            ("serif", [*text, *after]),
+            ("sans-serif", [*text, *after]),
+            ("system-ui", [*text, *after]),
+            ("monospace", [MONO_FAMILY, *after]),
+        )
+    )
+    regional = "".join(
+        f'  <match target="pattern"><test name="lang" compare="contains"><string>{lang}</string></test>'
+        f'<edit name="family" mode="append"><string>Noto Sans CJK {region}</string></edit></match>\n'
+        for lang, region in CJK_REGIONS
     )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f"  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(cache_dir))}</cachedir>\n{aliases}</fontconfig>\n"
+        f"  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(cache_dir))}</cachedir>\n{aliases}{regional}</fontconfig>\n"
     )
 
 
@@ -120,14 +128,6 @@ def face(path: Path) -> Face:
     font = uharfbuzz.Font(hb_face)
     weight = int(font.get_style_value(uharfbuzz.StyleTag.WEIGHT))
     return Face(path, family, weight, font.get_style_value(uharfbuzz.StyleTag.ITALIC) > 0)
-
-
-@cache
-def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file has glyphs for."""
-    import uharfbuzz
-
-    return frozenset(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))).unicodes)
 
 
 def subset(path: Path, text: set[int]) -> bytes | None:
@@ -163,9 +163,13 @@ def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
     """The @font-face rules and subset files that set text in the theme's fonts, fallbacks where needed."""
     rules, embedded, text_families, fallback_families = [], [], [], []
     own = [f for font in theme.fonts() for f in font.files]
-    uncovered = set(text) - {c for path in own for c in coverage(path)}
+    # the code font draws code only: what else it covers (Greek, Cyrillic) still needs a text face
+    uncovered = set(text) - {c for path in own if face(path).family != MONO_FAMILY for c in coverage(path)}
     chosen = [(path, True) for path in own]
     for group in needed_fallbacks(theme, uncovered):
+        if any(path in own for path in group):  # the code font, for a symbol only it has: set in it, not twice
+            fallback_families.append(face(group[0]).family)
+            continue
         chosen += [(path, False) for path in group]
     for path, is_own in chosen:
         data = subset(path, text)
@@ -184,24 +188,13 @@ def for_epub(theme: Theme, text: set[int]) -> tuple[str, list[EmbeddedFont]]:
             families.append(described.family)
     if not embedded:
         return "", []
-    text_stack = ", ".join(f'"{f}"' for f in (*text_families, *fallback_families))
-    mono_stack = ", ".join(f'"{f}"' for f in (MONO_FAMILY, *fallback_families))
+    # the code font last, as the PDF's fontconfig file has it: a symbol another fallback has is drawn by that one
+    last = sorted(fallback_families, key=lambda family: family == MONO_FAMILY)
+    text_stack = ", ".join(f'"{f}"' for f in (*text_families, *last))
+    mono_stack = ", ".join(f'"{f}"' for f in dict.fromkeys((MONO_FAMILY, *fallback_families)))
     rules.append(f"html, h1, h2, h3, h4, h5, h6 {{ font-family: {text_stack}, sans-serif; }}")
     rules.append(f"code, kbd, samp, pre {{ font-family: {mono_stack}, monospace; }}")
     return "\n".join(rules) + "\n", embedded
-
-
-def needed_fallbacks(theme: Theme, uncovered: set[int]) -> list[tuple[Path, ...]]:
-    """The fallback families (their files) that draw some of the code points the theme's fonts lack, in order."""
-    groups = [font.files for font in theme.fallback_fonts()]
-    groups += [(Path(p),) for p in CJK_FILES if Path(p).is_file()]
-    needed, left = [], set(uncovered)
-    for group in groups:
-        covers = left & coverage(group[0]) if group else set()
-        if covers:
-            needed.append(group)
-            left -= covers
-    return needed
 
 
 def _slug(family: str) -> str:

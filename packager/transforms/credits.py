@@ -15,12 +15,13 @@ from packager.book import licences
 from packager.book.model import Article, Book, CreditItem, Credits, Person, PersonCredit
 from packager.book.roles import role_name
 from packager.diagnostics import Diagnostics
+from packager.project import glyphs
 from packager.project.themes import Theme
 
 
 def apply(book: Book, theme: Theme, book_items: tuple[CreditItem, ...], diagnostics: Diagnostics) -> Book:
     """Roll the credits up for the whole book, check the licences, and append the Credits section."""
-    book = replace(book, book_items=(*book_items, *theme_font_items(theme)))
+    book = replace(book, book_items=(*book_items, *theme_font_items(theme), *fallback_font_items(book, theme)))
     items = _checked_items(book, diagnostics)
     _check_licences(book, items, diagnostics)
     _check_authors(book, diagnostics)
@@ -194,4 +195,14 @@ def theme_font_items(theme: Theme) -> tuple[CreditItem, ...]:
             article=None,
         )
         for f in data.get("fonts", [])
+    )
+
+
+def fallback_font_items(book: Book, theme: Theme) -> tuple[CreditItem, ...]:
+    """The fallback fonts the book's text needs (scripts, emoji the theme's fonts lack), credited as the theme's are."""
+    own = {f["name"] for f in theme.data().get("fonts", [])}
+    return tuple(
+        CreditItem(title=font.name, author=font.author, source=font.source, license=font.license)
+        for font in glyphs.fallbacks_used(theme, set(glyphs.book_text(book)))
+        if font.name not in own
     )

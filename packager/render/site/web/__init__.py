@@ -79,6 +79,7 @@ def _common(ctx: SiteContext, page: str) -> dict:
     """What every page's layout needs: language, stylesheet, causes, version."""
     return {
         "lang": ctx.library.language,
+        "dir": ctx.library.direction,
         "css": addresses.relative(page, STYLESHEET),
         "causes": ctx.library.causes,
         "version": __version__,
@@ -116,6 +117,7 @@ def _article_page(ctx: SiteContext, article: Article, targets, assets, icons, ex
         role_name=role_name,
         licence=licences.lookup,
         short_name=licences.short_name,
+        article_language=library.article_language,
     )
     (ctx.destination / page).write_text(document, encoding="utf-8")
     return [Output(page, "web")]
