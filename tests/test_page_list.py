@@ -250,17 +250,21 @@ def test_the_walk_finds_each_pages_first_block():
     """WeasyPrint's boxes, walked: a paragraph over pages, a table whose header repeats, an image, a blank page."""
     import weasyprint
 
+    from packager.project import themes
+    from packager.render import fonts
     from packager.render.pdf import book_page_starts as numbered
     from packager.render.pdf.starts import page_starts
 
+    fonts.use(fonts.setup(themes.load(themes.DEFAULT_THEME, Path("."))).conf)  # the same pages on every machine
+
     cells = "".join(f'<tr><td data-page-block="{2 + i}">row {i}</td></tr>' for i in range(60))
     html = f"""<html lang="en"><head><title>t</title><style>@page {{ size: A7; margin: 10mm }}
-    .left {{ break-before: left }} img {{ display: block; width: 40mm; height: 80mm }}</style></head><body>
+    .recto {{ break-before: right }} img {{ display: block; width: 40mm; height: 80mm }}</style></head><body>
     <p>front matter</p>
     <section class="article" id="one" style="break-before: page"><h1>One</h1>
     <p data-page-block="0">{"word " * 120}</p>
     <table><thead><tr><th data-page-block="1">Head</th></tr></thead><tbody>{cells}</tbody></table></section>
-    <section class="article left" id="two"><h1>Two</h1>
+    <section class="article recto" id="two"><h1>Two</h1>
     <figure data-page-block="0" style="break-before: page"><img alt=""
     src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/%3E"></figure></section></body></html>"""
     found = page_starts(weasyprint.HTML(string=html).render())
@@ -274,7 +278,7 @@ def test_the_walk_finds_each_pages_first_block():
     assert found[paragraph[0]][2] > 0  # a page that goes on with the paragraph begins inside it
     assert all(found[i][2] % 4 == 0 for i in paragraph)  # at a word of "word word ...": 4 characters each
     assert found[-1] == ("two", 0, 0)  # the image's figure
-    blank = found.index(None, 1)  # break-before: left leaves a blank page before "two"
+    blank = found.index(None, 1)  # break-before: right leaves a blank page before "two" (in the default theme's fonts)
     assert found[blank + 1] == ("two", -1, 0)
     starts = numbered(list(found))
     assert [s.folio for s in starts] == list(range(2, len(found) + 1))  # page 1, the front matter, left out
