@@ -61,6 +61,20 @@ def updating_golden() -> bool:
     return value == "1"
 
 
+def compare_golden(actual: dict[str, str], expected_dir: Path, case: str) -> None:
+    """Compare files (name: text) with expected_dir's, which UPDATE_GOLDEN=1 rewrites first."""
+    if updating_golden():
+        expected_dir.mkdir(exist_ok=True)
+        for old in expected_dir.iterdir():
+            old.unlink()
+        for name, text in actual.items():
+            (expected_dir / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in expected_dir.iterdir()}
+    assert sorted(actual) == sorted(expected)
+    for name, text in actual.items():
+        assert text == expected[name], f"{case}/{name} differs; UPDATE_GOLDEN=1 rewrites it"
+
+
 READERS = {
     "expected": MarkdownDialect(),
     "expected-python-markdown": MarkdownDialect(PYTHON_MARKDOWN, (), PYTHON_MARKDOWN_DEFAULT),
@@ -73,17 +87,7 @@ def test_golden_case(case, folder):
     book, diagnostics = build_book(CASES / case / "input", READERS[folder])
     actual = {f"{a.slug}.xhtml": normalised(a.html) for a in book.articles}
     actual["warnings.txt"] = "".join(f"{w}\n" for w in diagnostics.warnings)
-    expected_dir = CASES / case / folder
-    if updating_golden():
-        expected_dir.mkdir(exist_ok=True)
-        for old in expected_dir.iterdir():
-            old.unlink()
-        for name, text in actual.items():
-            (expected_dir / name).write_text(text, encoding="utf-8")
-    expected = {p.name: p.read_text(encoding="utf-8") for p in expected_dir.iterdir()}
-    assert sorted(actual) == sorted(expected)
-    for name, text in actual.items():
-        assert text == expected[name], f"{case}/{name} differs; UPDATE_GOLDEN=1 rewrites it"
+    compare_golden(actual, CASES / case / folder, case)
     for article in book.articles:
         outside = text_outside_code(article.html)
         assert "{{<" not in outside and "{{%" not in outside or case == "code-and-escapes", article.source

@@ -52,6 +52,7 @@ def assemble(
         dialect = resolve_dialect(source, config, diagnostics)
     root_index = files[0] if files[0].is_root_index else None
     index_meta = root_index.meta if root_index else {}
+    language = config.book.language or _language(index_meta) or "en"
 
     slugs: dict[str, str] = {}
     taken: set[str] = set()
@@ -90,6 +91,7 @@ def assemble(
             meta=f.meta,
             site=site.profile if site else None,
             asset_dirs=site.asset_dirs if site else (),
+            language=_language(f.meta) or language,
         )
         for f in todo
     ]
@@ -101,7 +103,6 @@ def assemble(
     book_config = config.book
     authors = book_config.authors or _people(index_meta, "", diagnostics) or _all_authors(articles)
     title = book_config.title or _string(index_meta.get("title")) or _folder_title(source)
-    language = book_config.language or _string(index_meta.get("lang") or index_meta.get("language")) or "en"
     when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     identity = book_config.base_url or (title + "|" + "|".join(p.name for p in authors))
     return Book(
@@ -213,6 +214,11 @@ def _aliases(value) -> list[str]:
     """A note's other names (front matter aliases: a list, or one string)."""
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def _language(meta: dict) -> str | None:
+    """The language a page's front matter names (``lang`` or ``language``), if it names one."""
+    return _string(meta.get("lang") or meta.get("language"))
 
 
 def _string(value) -> str | None:

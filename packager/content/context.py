@@ -46,6 +46,7 @@ class ArticleContext:
     meta: dict = field(default_factory=dict)  # the article's front matter
     site: str | None = None  # the site profile SOURCE was read with ("mdbook", "docusaurus", …), if any
     asset_dirs: tuple[str, ...] = ()  # the site's folders where "/x.png" URLs are found, relative to SOURCE
+    language: str = "en"  # the article's language (its front matter's lang, else the book's): its quotation marks
 
     def line_of(self, needle: str) -> int | None:
         """Best-effort line number of the first occurrence of needle in the file."""

@@ -20,7 +20,7 @@ from lxml import etree
 
 from packager.book.model import Heading
 from packager.book.slugs import heading_slug, unique
-from packager.content import deflists, images, maths, site_passes, typography, xhtml
+from packager.content import deflists, images, maths, site_passes, typography, url_breaks, xhtml
 from packager.content.context import ArticleContext, Rendered
 from packager.content.preprocess import Page, preprocess
 from packager.content.readers import reader_for
@@ -67,7 +67,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
     root = xhtml.sanitise(raw_html)
     if "math" in raw_html or "arithmatex" in raw_html:  # most articles have no formula, and many spans
         maths.convert(root, ctx)
-    typography.smarten(root)
+    typography.smarten(root, ctx.language)
     _alerts(root, any_kind=obsidian)
     if obsidian:  # a note's title is its name; a first heading that says the same is not shown twice
         name = PurePosixPath(ctx.rel).stem
@@ -88,6 +88,7 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         for el in root.iter("h2", "h3", "h4", "h5", "h6")
         if el.get("id") and _embed_of(el) is None  # an embedded note's headings are not this article's
     ]
+    url_breaks.insert(root)
     tags = vault.tags if vault else []
     return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title, tags=tags)
 

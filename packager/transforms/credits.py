@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from packager.book import licences
 from packager.book.model import Article, Book, CreditItem, Credits, Person, PersonCredit
 from packager.book.roles import role_name
+from packager.content import url_breaks
 from packager.diagnostics import Diagnostics
 from packager.project import glyphs
 from packager.project.themes import Theme
@@ -47,6 +48,7 @@ def apply(book: Book, theme: Theme, book_items: tuple[CreditItem, ...], diagnost
         role_name=role_name,
         articles={a.source: a for a in book.articles},
     )
+    html = url_breaks.in_fragment(html)  # the sources' addresses break at sensible points
     section = Article(
         source="",
         slug=_free_slug(book, "credits"),

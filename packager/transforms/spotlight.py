@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from packager.book.model import Article, Book, Cause, Recommendation
 from packager.book.slugs import unique
+from packager.content import url_breaks
 from packager.content.urls import safe_url
 from packager.diagnostics import Diagnostics
 from packager.project.themes import Theme
@@ -43,6 +44,7 @@ def apply(
             recommended=recommended,
             articles={a.source: a for a in book.articles if a.source},
         )
+        html = url_breaks.in_fragment(html)  # the addresses shown for print break at sensible points
         section = Article(
             source="", slug=slug, title=RECOMMENDED_TITLE, html=html, kind="recommended", ids=frozenset({slug})
         )
@@ -51,6 +53,7 @@ def apply(
     if kept_causes:
         slug = _free_slug(articles, "support")
         html = theme.render("fragments/support.html", book=book, causes=kept_causes)
+        html = url_breaks.in_fragment(html)
         articles.append(
             Article(source="", slug=slug, title=SUPPORT_TITLE, html=html, kind="support", ids=frozenset({slug}))
         )
