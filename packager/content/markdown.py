@@ -88,7 +88,8 @@ def render(ctx: ArticleContext, text: str) -> Rendered:
         for el in root.iter("h2", "h3", "h4", "h5", "h6")
         if el.get("id") and _embed_of(el) is None  # an embedded note's headings are not this article's
     ]
-    url_breaks.insert(root)
+    if "://" in raw_html or "www." in raw_html or "mailto:" in raw_html:  # most paragraphs show no address
+        url_breaks.insert(root)
     tags = vault.tags if vault else []
     return Rendered(html=xhtml.serialise(root), headings=headings, ids=ids, title_from_body=title, tags=tags)
 

@@ -88,7 +88,11 @@ class _Quotes:
             padded = _OPEN_DOUBLE.sub(m.open2, padded).replace('"', m.close2)
             text = padded[1:]
         if "'" in text:
-            text = self._singles(text, before)
+            if m.close1 == APOSTROPHE:  # English: every single quote that does not open one is an apostrophe
+                padded = _OPEN_SINGLE.sub(m.open1, (before[-1:] or " ") + text)
+                text = padded[1:].replace("'", APOSTROPHE)
+            else:
+                text = self._singles(text, before)
         if m.french and any(c in text for c in ";:!?\u00ab\u00bb"):
             for pattern, space in _FRENCH_SPACES:
                 text = pattern.sub(space, text)
@@ -146,12 +150,9 @@ def _smarten(text: str, before: str, quotes: _Quotes) -> str:
     return quotes(text, before)
 
 
-def _skipped(el) -> bool:
-    """Code, maths, and a link that shows its own address."""
-    tag = el.tag
-    if tag in _SKIP:
-        return True
-    return tag == "a" and len(el) == 0 and bool(el.text) and _URL_TEXT.match(el.text) is not None
+def _shows_address(el) -> bool:
+    """A link whose text is an address: left as written."""
+    return len(el) == 0 and bool(el.text) and _URL_TEXT.match(el.text) is not None
 
 
 def smarten(root, language: str = "en") -> None:
@@ -161,7 +162,8 @@ def smarten(root, language: str = "en") -> None:
 
     def walk(el, skipping: bool) -> None:
         nonlocal last
-        skip_here = skipping or (isinstance(el.tag, str) and _skipped(el))
+        tag = el.tag
+        skip_here = skipping or tag in _SKIP or (tag == "a" and _shows_address(el))
         text = el.text
         if text:
             if not skip_here:
