@@ -311,10 +311,11 @@ def test_mastodon_without_a_server_is_explained_on_the_page(tmp_path):
 
 
 def test_xhtml_void_and_empty_elements_become_html5():
-    fragment = '<p>a<br/>b<span class="x"/></p><div/><math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi><mspace width="1em"/></math>'
+    fragment = '<p>a<br/>b<wbr/>c<span class="x"/></p><div/><math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi><mspace width="1em"/></math>'
     result = web_html.article_html(fragment, "read/a/index.html", {}, frozenset())
     assert (
-        result == '<p>a<br>b<span class="x"></span></p><div></div><math><mi>x</mi><mspace width="1em"></mspace></math>'
+        result
+        == '<p>a<br>b<wbr>c<span class="x"></span></p><div></div><math><mi>x</mi><mspace width="1em"></mspace></math>'
     )
 
 

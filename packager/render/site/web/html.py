@@ -35,6 +35,8 @@ def article_html(fragment: str, page: str, targets: dict[str, str], assets: froz
         _formula_box(formula)
     etree.cleanup_namespaces(root)
     text = etree.tostring(root, method="html", encoding="unicode")
+    if "</wbr>" in text:  # lxml's HTML serialiser knows HTML 4's void elements, and <wbr> is HTML5's
+        text = text.replace("</wbr>", "")
     return text[len("<div>") : -len("</div>")]
 
 
