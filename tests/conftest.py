@@ -94,27 +94,27 @@ def mkdocs_build(tmp_path_factory):
     return build_into(corpus("mkdocs-site"), tmp_path_factory.mktemp("mkdocs") / "dist", formats=("epub", "pdf"))
 
 
-#: The built-in themes, each built once per session by theme_builds.
-THEMES = ("classic", "handbook", "large-print")
-
-
 def themed_example(folder: Path, theme: str) -> Path:
-    """A copy of the handbook example in folder that selects theme in its packager.toml."""
-    shutil.copytree(EXAMPLE, folder, dirs_exist_ok=True)
-    config = folder / "packager.toml"
-    config.write_text(config.read_text(encoding="utf-8") + f'\n[output]\ntheme = "{theme}"\n', encoding="utf-8")
-    return folder
+    """A copy of the example whose packager.toml chooses theme."""
+    source = folder / "example"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("dist", ".dist.packager.json"))
+    config = source / "packager.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "[output]" not in text, "the example has an [output] table now: set the theme inside it"
+    config.write_text(text + f'\n[output]\ntheme = "{theme}"\n', encoding="utf-8")
+    return source
 
 
 @pytest.fixture(scope="session")
-def theme_builds(tmp_path_factory) -> dict[str, Path]:
-    """The handbook example built once per built-in theme (EPUB, PDF and site): {theme: its dist folder}."""
-    folders: dict[str, Path] = {}
-    for theme in THEMES:
-        root = tmp_path_factory.mktemp(f"theme-{theme}")
-        build_into(themed_example(root / "source", theme), root / "dist", formats=("epub", "pdf"))
-        folders[theme] = root / "dist"
-    return folders
+def theme_builds(tmp_path_factory):
+    """The example (EPUB, PDF and site) built once per built-in theme: {theme: BuildResult}; .output is its dist/."""
+    from packager.project import themes
+
+    built = {}
+    for theme in themes.available():
+        folder = tmp_path_factory.mktemp(f"theme-{theme}")
+        built[theme] = build_into(themed_example(folder, theme), folder / "dist")
+    return built
 
 
 @pytest.fixture(params=["example_build", "guide_build"])

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEMES
+from packager.project import themes
+
 from validators import scroll_widths
 
 WIDTHS = (360, 1280)
@@ -25,9 +26,9 @@ def _unzipped_documents(dist: Path, folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.xhtml"))
 
 
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("theme", themes.available())
 def test_epub_documents_fit_the_screen(theme_builds, theme, tmp_path):
-    documents = _unzipped_documents(theme_builds[theme], tmp_path)
+    documents = _unzipped_documents(theme_builds[theme].output, tmp_path)
     assert len(documents) >= 8, f"{theme}: too few XHTML documents in the EPUB: {documents}"
     for width in WIDTHS:
         wide = {

@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 from packager.project import themes
 from packager.render import fonts
 
-from conftest import EXAMPLE, build_into, corpus
+from conftest import EXAMPLE, build_into, corpus, themed_example
 from validators import (
     ace_serious,
     axe,
@@ -34,27 +34,6 @@ THEMES = themes.available()
 
 def test_the_three_themes_are_there():
     assert THEMES == ["classic", "handbook", "large-print"]
-
-
-def themed_example(folder: Path, theme: str) -> Path:
-    """A copy of the example whose packager.toml chooses theme."""
-    source = folder / "example"
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("dist", ".dist.packager.json"))
-    config = source / "packager.toml"
-    text = config.read_text(encoding="utf-8")
-    assert "[output]" not in text, "the example has an [output] table now: set the theme inside it"
-    config.write_text(text + f'\n[output]\ntheme = "{theme}"\n', encoding="utf-8")
-    return source
-
-
-@pytest.fixture(scope="session")
-def theme_builds(tmp_path_factory):
-    """The example built once per theme: {theme: BuildResult}."""
-    built = {}
-    for theme in THEMES:
-        folder = tmp_path_factory.mktemp(f"theme-{theme}")
-        built[theme] = build_into(themed_example(folder, theme), folder / "dist")
-    return built
 
 
 @pytest.fixture(scope="session")
