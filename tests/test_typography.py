@@ -106,15 +106,16 @@ CODE = {
 
 @pytest.fixture(scope="module")
 def narrow_books(tmp_path_factory) -> dict[str, Path]:
-    """An English and a German book laid out in a narrow column: {language: the build's result}."""
+    """An English book, and one whose article is German by its front matter, in a narrow column: {language: result}."""
     built = {}
     for language, text, words in (("en", ENGLISH, ENGLISH_WORDS), ("de", GERMAN, GERMAN_WORDS)):
         root = tmp_path_factory.mktemp(f"narrow-{language}")
+        front = "" if language == "en" else f"---\nlang: {language}\n---\n"  # in an English book: its own lang
         source = write_tree(
             root / "source",
             {
-                "packager.toml": f'[book]\ntitle = "Narrow"\nlanguage = "{language}"\nlicense = "CC0-1.0"\n',
-                "01-words.md": text.format(words=words * 4, code=CODE[language] * 4),
+                "packager.toml": '[book]\ntitle = "Narrow"\nlanguage = "en"\nlicense = "CC0-1.0"\n',
+                "01-words.md": front + text.format(words=words * 4, code=CODE[language] * 4),
                 "theme/pdf/theme.css": NARROW,
             },
         )
