@@ -31,6 +31,16 @@ def test_golden_case(case):
     compare_golden(actual, CASES / case / "expected", case)
 
 
+def test_an_article_keeps_its_own_lang_and_a_bad_one_falls_back_to_the_books():
+    book, _ = build_book(CASES / "french-book" / "input")
+    assert book.language == "fr"
+    assert {a.source: a.language for a in book.articles} == {
+        "01-chapitre.md": None,
+        "02-english.md": "en",
+        "03-bad-lang.md": None,
+    }
+
+
 @pytest.mark.parametrize(
     ("tag", "opening"),
     [("en", "\u201c"), ("en-GB", "\u201c"), ("fr-CA", "\u00ab\u202f"), ("de", "\u201e"), ("de-CH", "\u00ab"),
