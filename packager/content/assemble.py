@@ -52,7 +52,7 @@ def assemble(
         dialect = resolve_dialect(source, config, diagnostics)
     root_index = files[0] if files[0].is_root_index else None
     index_meta = root_index.meta if root_index else {}
-    language = config.book.language or _language(index_meta) or "en"
+    language = config.book.language or _string(index_meta.get("lang") or index_meta.get("language")) or "en"
 
     slugs: dict[str, str] = {}
     taken: set[str] = set()
@@ -91,7 +91,7 @@ def assemble(
             meta=f.meta,
             site=site.profile if site else None,
             asset_dirs=site.asset_dirs if site else (),
-            language=_language(f.meta) or language,
+            language=_quoting_language(f.meta) or language,
         )
         for f in todo
     ]
@@ -216,9 +216,10 @@ def _aliases(value) -> list[str]:
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
-def _language(meta: dict) -> str | None:
-    """The language a page's front matter names (``lang`` or ``language``), if it names one."""
-    return _string(meta.get("lang") or meta.get("language"))
+def _quoting_language(meta: dict) -> str | None:
+    """The language an article's quotation marks follow: its front matter's lang, when a language tag."""
+    own = meta.get("lang")
+    return own.strip() if isinstance(own, str) and _LANGUAGE_TAG.fullmatch(own.strip()) else None
 
 
 def _string(value) -> str | None:
