@@ -205,7 +205,7 @@ def test_a_page_opened_from_file_loads_its_stylesheet_and_links(site, served):
     _, browser = served
     page = browser.new_page(viewport={"width": 360, "height": 800})
     page.goto((site.output / "read/fixing-lamps/index.html").as_uri(), wait_until="load")
-    assert "Georgia" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert '"Noto Sans"' in page.evaluate("getComputedStyle(document.body).fontFamily")
     assert page.evaluate("getComputedStyle(document.querySelector('.in-book')).borderTopLeftRadius") != "0px"
     target = page.evaluate("document.querySelector('[data-book=\"workbench\"] a[rel=next]').href")
     assert target.startswith("file://") and Path(urlsplit(target).path).is_file()
