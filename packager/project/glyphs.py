@@ -177,7 +177,7 @@ def missing(books: list[Book], files: list[Path]) -> list[Missing]:
             places.setdefault(point, [])
             places[point] += [w for w in where if w not in places[point]]
     left = sorted(uncovered(files, places))
-    cjk = [p for p in left if _cjk(p)] if not cjk_files() else []
+    cjk = [p for p in left if cjk_point(p)] if not cjk_files() else []
     other = [p for p in left if p not in cjk]
     found = []
     for points, is_cjk in ((cjk, True), (other, False)):
@@ -188,7 +188,7 @@ def missing(books: list[Book], files: list[Path]) -> list[Missing]:
     return found
 
 
-def _cjk(point: int) -> bool:
+def cjk_point(point: int) -> bool:
     """Whether a code point is written in a script fonts-noto-cjk draws (its punctuation, 。 and 「, too)."""
     from fontTools import unicodedata as ft_unicodedata
 

@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from packager.project.glyphs import MONO_FAMILY, coverage, files, needed_fallbacks
+from packager.book.model import Book
+from packager.project.glyphs import MONO_FAMILY, book_text, cjk_files, cjk_point, coverage, files, needed_fallbacks
 from packager.project.themes import Theme, themes_root
 from packager.render.context import cache_folder
 
@@ -51,9 +52,14 @@ class Face:
     italic: bool
 
 
-def setup(theme: Theme) -> FontSetup:
-    """Write (once) the fontconfig file that shows only this theme's fonts, and return where it is."""
-    chosen = files(theme)
+def setup(theme: Theme, book: Book | None = None) -> FontSetup:
+    """Write (once) the fontconfig file that shows only this theme's fonts, and return where it is.
+
+    Debian's CJK fonts are in it only for a book whose text needs them: fontconfig and Pango with them in
+    the set took half as long again to lay out a 618-page book with no CJK in it (23.9 s against 16.1 s).
+    """
+    cjk = set(cjk_files()) if book is None or not _needs_cjk(book) else set()
+    chosen = [f for f in files(theme) if f not in cjk]
     digest = hashlib.sha256("\0".join([CONF_VERSION, *(_fingerprint(p) for p in chosen)]).encode()).hexdigest()
     families = tuple(dict.fromkeys(face(f).family for font in theme.fonts() for f in font.files))
     fallbacks = tuple(dict.fromkeys(face(f).family for font in theme.fallback_fonts() for f in font.files))
@@ -72,6 +78,18 @@ def setup(theme: Theme) -> FontSetup:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(conf)
     return FontSetup(str(conf), digest, families)
+
+
+_cjk_books: dict[int, tuple[Book, bool]] = {}  # the last book asked about, by identity: asked once per part
+
+
+def _needs_cjk(book: Book) -> bool:
+    kept = _cjk_books.get(id(book))
+    if kept is None or kept[0] is not book:
+        kept = (book, any(cjk_point(point) for point in book_text(book)))
+        _cjk_books.clear()
+        _cjk_books[id(book)] = kept
+    return kept[1]
 
 
 def use(conf: str) -> None:

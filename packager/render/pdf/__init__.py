@@ -67,7 +67,7 @@ def render(ctx: RenderContext) -> list[Output]:
     name = book.slug + PDF.suffix
     target = ctx.destination / name
     identifier = hashlib.sha256(book.identifier.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    fonts.use(fonts.setup(ctx.theme).conf)  # this process lays out the probe, or the whole book
+    fonts.use(fonts.setup(ctx.theme, ctx.book).conf)  # this process lays out the probe, or the whole book
     runs = plan.plan_parts(book.articles)
     if len(runs) > 1:
         reason = plan.parts_unsupported(ctx.theme)

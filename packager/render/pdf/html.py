@@ -40,7 +40,7 @@ def book_html(
     return template.render(
         book=book,
         articles=articles,
-        css=print_css(ctx.theme) if css is None else css,
+        css=print_css(ctx.theme, ctx.book) if css is None else css,
         keywords=keywords,
         version=__version__,
         cover_src=(ASSET_SCHEME + book.cover.href) if book.cover else None,
@@ -148,7 +148,7 @@ def front_css(css: str) -> str:
 
 
 def front_html(ctx: RenderContext, toc_pages: dict, xref) -> str:
-    return book_html(ctx, part="front", toc_pages=toc_pages, xref=xref, css=front_css(print_css(ctx.theme)))
+    return book_html(ctx, part="front", toc_pages=toc_pages, xref=xref, css=front_css(print_css(ctx.theme, ctx.book)))
 
 
 def ids(root) -> set[str]:
@@ -165,6 +165,6 @@ def link_elsewhere(root, here: set[str], everywhere: set[str]) -> None:
                 a.set("href", xref_url(name))
 
 
-def print_css(theme: Theme) -> str:
+def print_css(theme: Theme, book=None) -> str:
     """The PDF's stylesheet, ending with a digest of the fonts it is laid out in: other fonts, other parts."""
-    return stylesheet(theme, "pdf/print.css") + f"\n/* fonts {fonts.setup(theme).digest} */\n"
+    return stylesheet(theme, "pdf/print.css") + f"\n/* fonts {fonts.setup(theme, book).digest} */\n"

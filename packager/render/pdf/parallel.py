@@ -66,7 +66,7 @@ class PartHtml:
             articles.append(PdfArticle(book.articles[i], serialize(self.trees[i])))
             self.trees[i] = None  # the parts' HTML is all this process keeps of the articles
         html = book_html(self.ctx, part="articles", articles=articles, css=articles_css(self.css))
-        return PartJob(html, assets, identifier, tag=part_tag(book, run), fonts=fonts.setup(self.ctx.theme).conf)
+        return PartJob(html, assets, identifier, tag=part_tag(book, run), fonts=fonts.setup(self.ctx.theme, book).conf)
 
 
 def part_tag(book, run: range) -> str:
@@ -78,7 +78,7 @@ def lay_out_parts(ctx: RenderContext, runs: list[range], chosen: list[int], iden
     """A shard's share: lay out the runs chosen (indexes) and keep them in ctx.part_store; merge nothing."""
     store = PartCache(ctx.part_store)
     assets = asset_files(ctx.book)
-    html = PartHtml(ctx, runs, print_css(ctx.theme))
+    html = PartHtml(ctx, runs, print_css(ctx.theme, ctx.book))
     with pool.executor(min(ctx.workers, len(chosen))) as executor:
         order = sorted(chosen, key=lambda i: -plan.estimated_run_pages(ctx.book, runs[i]))
         futures = [_lay_out(executor, cache, html.job(i, assets, identifier), store=store) for i in order]
@@ -103,8 +103,8 @@ def render_in_parts(
         log.debug("PDF in %d parts, %d jobs: %s (%.1f s)", len(runs), jobs, what, time.perf_counter() - started)
 
     with pool.executor(min(jobs, len(runs))) as executor:
-        css = print_css(ctx.theme)
-        conf = fonts.setup(ctx.theme).conf
+        css = print_css(ctx.theme, ctx.book)
+        conf = fonts.setup(ctx.theme, ctx.book).conf
         probe = _probe(executor, cache, css, identifier, conf)
         numbers = _page_number_style(probe.result()) if probe.done() else None  # done: no worker processes
 
