@@ -11,6 +11,7 @@ normaliser (test/normalize.py), and nothing more:
   A declaration (``<!DOCTYPE html>``), which the parser drops in a fragment, is kept as a comment.
 - ``<tbody>`` is unwrapped on both sides: the sanitiser's HTML5 parser puts the rows of a raw ``<table>`` in
   one, as browsers do, and ``<table><tr>`` and ``<table><tbody><tr>`` are the same table.
+- A header cell's ``scope`` is dropped on packager's side: it is added to every ``th`` for screen readers (and the PDF's /Scope).
 - Whitespace as normalize.py treats it: outside ``<pre>``, runs of HTML whitespace (spaces, tabs, line
   breaks; a no-break space is text) become one space, whitespace next to the start or end of a block-level
   element goes, and a line break just after ``<br>`` goes. Inside ``<pre>`` every character counts.
@@ -188,6 +189,8 @@ def canonical(fragment: str) -> str:
     _undo_highlighting(root)
     for tbody in list(root.iter("tbody")):
         tbody.drop_tag()
+    for th in root.iter("th"):  # packager adds scope to every header cell (screen readers, PDF /Scope)
+        th.attrib.pop("scope", None)
     _checkboxes(root)
     _alignment(root)
     writer = _Writer()
