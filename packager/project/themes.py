@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,10 +99,20 @@ class Theme:
 
     def fonts(self) -> tuple[ThemeFont, ...]:
         """The fonts the theme's text is set in: embedded in every book and credited in it."""
-        return self._fonts(self.data())
+        return self._own_fonts
 
     def fallback_fonts(self) -> tuple[ThemeFont, ...]:
         """The fonts for what the theme's own do not cover (scripts, emoji): used where a book needs them."""
+        return self._fallback_fonts
+
+    # Read once per Theme (a build loads its theme afresh): the credits, the cover, the fontconfig file,
+    # the EPUB's fonts and the glyph checks all ask, the PDF once per part.
+    @cached_property
+    def _own_fonts(self) -> tuple[ThemeFont, ...]:
+        return self._fonts(self.data())
+
+    @cached_property
+    def _fallback_fonts(self) -> tuple[ThemeFont, ...]:
         import tomllib
 
         return self._fonts(tomllib.loads(self.read_text(FALLBACK_FONTS)))

@@ -8,7 +8,6 @@ every machine, and a book without a designed cover still has one.
 from __future__ import annotations
 
 import io
-import tomllib
 from functools import cache, lru_cache
 
 from packager.book.model import Book
@@ -51,8 +50,7 @@ def _font(size: int, bold: bool, text: str, faces: tuple[tuple[str, int], ...]):
 
 
 def colours(theme: Theme) -> dict[str, str]:
-    data = tomllib.loads(theme.read_text("theme.toml"))
-    return {**DEFAULT_COLOURS, **data.get("cover", {})}
+    return {**DEFAULT_COLOURS, **theme.data().get("cover", {})}
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:

@@ -184,27 +184,16 @@ def _licences_used(book: Book, items: list[CreditItem]):
 
 def theme_font_items(theme: Theme) -> tuple[CreditItem, ...]:
     """The fonts a theme embeds in the PDF, credited like any other third-party material."""
-    import tomllib
-
-    data = tomllib.loads(theme.read_text("theme.toml"))
-    return tuple(
-        CreditItem(
-            title=f["name"],
-            author=f.get("author"),
-            source=f.get("source"),
-            license=f.get("license"),
-            file=None,
-            article=None,
-        )
-        for f in data.get("fonts", [])
-    )
+    return tuple(_font_item(font) for font in theme.fonts())
 
 
 def fallback_font_items(book: Book, theme: Theme) -> tuple[CreditItem, ...]:
     """The fallback fonts the book's text needs (scripts, emoji the theme's fonts lack), credited as the theme's are."""
-    own = {f["name"] for f in theme.data().get("fonts", [])}
+    own = {font.name for font in theme.fonts()}
     return tuple(
-        CreditItem(title=font.name, author=font.author, source=font.source, license=font.license)
-        for font in glyphs.fallbacks_used(theme, set(glyphs.book_text(book)))
-        if font.name not in own
+        _font_item(font) for font in glyphs.fallbacks_used(theme, set(glyphs.book_text(book))) if font.name not in own
     )
+
+
+def _font_item(font) -> CreditItem:
+    return CreditItem(title=font.name, author=font.author, source=font.source, license=font.license)

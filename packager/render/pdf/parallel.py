@@ -52,6 +52,7 @@ class PartHtml:
     def __init__(self, ctx: RenderContext, runs: list[range], css: str):
         book = self.book = ctx.book
         self.ctx, self.runs, self.css = ctx, runs, css
+        self.fonts = fonts.setup(ctx.theme, book).conf  # the fontconfig file every part is laid out with
         self.trees = [pdf_tree(a) for a in book.articles]
         self.part_ids = [set().union(*({book.articles[i].anchor} | ids(self.trees[i]) for i in run)) for run in runs]
         placeholder = front_html(ctx, {a.anchor: 0 for a in book.articles}, xref_url)
@@ -66,7 +67,7 @@ class PartHtml:
             articles.append(PdfArticle(book.articles[i], serialize(self.trees[i])))
             self.trees[i] = None  # the parts' HTML is all this process keeps of the articles
         html = book_html(self.ctx, part="articles", articles=articles, css=articles_css(self.css))
-        return PartJob(html, assets, identifier, tag=part_tag(book, run), fonts=fonts.setup(self.ctx.theme, book).conf)
+        return PartJob(html, assets, identifier, tag=part_tag(book, run), fonts=self.fonts)
 
 
 def part_tag(book, run: range) -> str:
